@@ -1,0 +1,173 @@
+"""The one entry point of the enrichment core: a received record in, an output record out.
+
+Pure: no Kafka, no clock, no I/O. The agents, the offline `enrich` command and replay all call
+`process`, so they cannot drift apart. Read top to bottom: decode, main text, dateline, language,
+publication date, record.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from worker import PIPELINE_VERSION
+from worker.extract.chrome import strip_chrome
+from worker.extract.dateline import split_dateline
+from worker.extract.html import extract_main_text, parse_html
+from worker.extract.language import Backend, detect_language
+from worker.extract.main_text import MainText
+from worker.extract.pubdate import find_published_date
+from worker.failures import ErrorCode, RecordRejected, Stage
+from worker.identity import article_id, content_hash, site_of
+from worker.records import (
+    Headers,
+    KafkaOrigin,
+    Origin,
+    RawArticle,
+    Received,
+    dead_letter_document,
+    dead_letter_headers,
+    encode,
+    format_timestamp,
+    parse_raw_article,
+)
+
+DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024
+# An exception's text can be huge (it may quote the input); the dead letter keeps its start.
+MAX_MESSAGE_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    language_backend: Backend = "langdetect"
+
+
+@dataclass(frozen=True, slots=True)
+class Enriched:
+    key: bytes
+    value: bytes
+    article: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    key: bytes | None
+    value: bytes
+    headers: Headers
+    error: RecordRejected
+
+
+Outcome = Enriched | DeadLetter
+
+
+def process(received: Received, options: PipelineOptions = PipelineOptions()) -> Outcome:
+    """Never raises: whatever goes wrong becomes a dead letter naming the stage it failed in."""
+    try:
+        raw = parse_raw_article(received.value, options.max_record_bytes)
+        article = enrich_article(raw, received, options)
+        with _stage(Stage.ENCODE):
+            return Enriched(key=article["id"].encode(), value=encode(article), article=article)
+    except RecordRejected as rejected:
+        return dead_letter(received, rejected)
+    except _StepFailed as failed:
+        cause = failed.__cause__
+        message = f"{type(cause).__name__}: {cause}"[:MAX_MESSAGE_CHARS]
+        return dead_letter(
+            received, RecordRejected(ErrorCode.EXTRACTION_FAILED, failed.stage, message)
+        )
+
+
+def dead_letter(
+    received: Received, error: RecordRejected, keep_bytes: int | None = None
+) -> DeadLetter:
+    document = dead_letter_document(received, error, keep_bytes)
+    return DeadLetter(
+        key=received.key,
+        value=encode(document),
+        headers=dead_letter_headers(received, error),
+        error=error,
+    )
+
+
+class _StepFailed(Exception):
+    """A bug or an unexpected input inside a step, tagged with the step it happened in."""
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(stage)
+        self.stage = stage
+
+
+@contextmanager
+def _stage(stage: Stage) -> Iterator[None]:
+    try:
+        yield
+    except RecordRejected:
+        raise
+    except Exception as error:
+        raise _StepFailed(stage) from error
+
+
+def enrich_article(raw: RawArticle, received: Received, options: PipelineOptions) -> dict[str, Any]:
+    with _stage(Stage.MAIN_TEXT):
+        tree = parse_html(raw.html) if raw.html and raw.html.strip() else None
+        main = _main_text(raw, tree)
+    if not main.text.strip():
+        raise RecordRejected(
+            ErrorCode.NO_TEXT,
+            Stage.MAIN_TEXT,
+            f"no article text left after removing chrome ({main.source})",
+        )
+    with _stage(Stage.DATELINE):
+        dateline, body = split_dateline(main.text)
+    with _stage(Stage.LANGUAGE):
+        language = detect_language(body, options.language_backend)
+    with _stage(Stage.PUBLISHED_DATE):
+        published = find_published_date(
+            url=raw.url,
+            tree=tree,
+            dump=raw.text if tree is None else None,
+            body=body,
+            fetched_at=raw.fetched_at,
+            dateline_date_text=dateline.date_text if dateline else None,
+        )
+    return {
+        "id": raw.id or article_id(raw.url),
+        "url": raw.url,
+        "site": raw.site or site_of(raw.url),
+        "title": main.title,
+        "body": body,
+        "language": language.code,
+        "language_confidence": language.confidence,
+        "dateline": None
+        if dateline is None
+        else {
+            "location": dateline.location,
+            "agency": dateline.agency,
+            "date_text": dateline.date_text,
+            "raw": dateline.raw,
+        },
+        "published_date": published.date.isoformat() if published else None,
+        "published_source": published.source if published else None,
+        "fetched_at": format_timestamp(raw.fetched_at) if raw.fetched_at else None,
+        "word_count": len(body.split()),
+        "content_hash": content_hash(main.title, body),
+        "main_text_source": main.source,
+        "pipeline_version": PIPELINE_VERSION,
+        "source": _kafka_source(received.origin),
+    }
+
+
+def _kafka_source(origin: Origin | None) -> dict[str, Any] | None:
+    if not isinstance(origin, KafkaOrigin):
+        return None
+    return {"topic": origin.topic, "partition": origin.partition, "offset": origin.offset}
+
+
+def _main_text(raw: RawArticle, tree: Any) -> MainText:
+    """HTML when the crawler sent it; the text dump when there is no HTML or it held no article."""
+    if tree is not None:
+        from_html = extract_main_text(tree)
+        if from_html.text.strip() or not (raw.text or "").strip():
+            return from_html
+    return strip_chrome(raw.text or "")
