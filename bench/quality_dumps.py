@@ -1,0 +1,194 @@
+"""Real-data check of `strip_chrome`: HTML pages turned into crawler-style text dumps, scored.
+
+Each page of the extraction corpus is flattened into "all visible text blocks, one per line" by a
+plain converter (no notion of what an article is), stripped, and scored against the human body
+with the Zyte benchmark's 4-gram shingle metric. The unstripped dump is the floor; trafilatura run
+on the same dump text (when installed) is the comparison tool.
+"""
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from bench import corpora
+from worker.extract.chrome import strip_chrome
+
+# Elements whose text a browser does not show.
+_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "object")
+# Elements that start a new line of text in a rendered page (HTML block-level and table cells).
+_BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details"),
+        *("dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p"),
+        *("pre", "section", "summary", "table", "td", "th", "tr", "ul", "option", "button"),
+        "label",
+    )
+)
+SEED = corpora.CORPORA / "seed" / "case.json"
+_TOKEN = re.compile(r"\w+")
+_SHINGLE = 4  # the Zyte benchmark's shingle length
+
+
+def html_to_dump(html: str) -> str:
+    """All visible text of a page, one line per rendered block, like a crawler's text dump."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(list(_INVISIBLE))
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    lines: list[str] = []
+    current: list[str] = []
+    current_block: LexborNode | None = None
+    for node in root.traverse(include_text=True):
+        if node.tag == "br" or (node.tag in _BLOCK_TAGS and node is not current_block):
+            current_block = node
+            _flush(current, lines)
+            continue
+        if not node.is_text_node:
+            continue
+        block = _block_ancestor(node)
+        if block is not None and block != current_block:
+            current_block = block
+            _flush(current, lines)
+        current.append(node.text_content or "")
+    _flush(current, lines)
+    return "\n".join(lines)
+
+
+def _block_ancestor(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag not in _BLOCK_TAGS:
+        parent = parent.parent
+    return parent
+
+
+def _flush(parts: list[str], lines: list[str]) -> None:
+    line = " ".join("".join(parts).split())
+    if line:
+        lines.append(line)
+    parts.clear()
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text)
+    if len(tokens) < _SHINGLE:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1))
+
+
+def precision_recall(predicted: str, expected: str) -> tuple[float, float]:
+    """Per-page shingle precision and recall (Zyte benchmark convention for empty sides)."""
+    pred, gold = _shingles(predicted), _shingles(expected)
+    if not pred and not gold:
+        return 1.0, 1.0
+    overlap = sum((pred & gold).values())
+    precision = overlap / sum(pred.values()) if pred else 0.0
+    recall = overlap / sum(gold.values()) if gold else 0.0
+    return precision, recall
+
+
+def _f1(pairs: list[tuple[float, float]]) -> float:
+    if not pairs:
+        return 0.0
+    p = sum(x for x, _ in pairs) / len(pairs)
+    r = sum(y for _, y in pairs) / len(pairs)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _score(
+    tool: str, extract: Callable[[str], str], cases: list[tuple[str, str]]
+) -> dict[str, object]:
+    pairs: list[tuple[float, float]] = []
+    elapsed = 0.0
+    for dump, expected in cases:
+        start = time.perf_counter()
+        out = extract(dump)
+        elapsed += time.perf_counter() - start
+        pairs.append(precision_recall(out, expected))
+    return {
+        "task": "dumps",
+        "tool": tool,
+        "metric": "zyte-4gram-F1",
+        "score": round(_f1(pairs), 4),
+        "pages_per_s": round(len(cases) / elapsed, 1) if elapsed else 0.0,
+        "n": len(cases),
+    }
+
+
+def _trafilatura() -> Callable[[str], str] | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+
+    def extract(dump: str) -> str:
+        # trafilatura needs markup: give it the dump as one <p> per line, as fair as it gets.
+        paragraphs = "".join(f"<p>{_escape(line)}</p>" for line in dump.split("\n"))
+        return trafilatura.extract(f"<html><body>{paragraphs}</body></html>") or ""
+
+    return extract
+
+
+def _escape(line: str) -> str:
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _seed_row() -> dict[str, object]:
+    case = orjson.loads(Path(SEED).read_bytes())
+    expected = case["expected"]
+    start = time.perf_counter()
+    body = strip_chrome(case["raw"]["text"]).text
+    elapsed = time.perf_counter() - start
+    ok = (
+        body.startswith("BEIRUT: " + expected["body_starts_with"])
+        and body.endswith(expected["body_ends_with"])
+        and not any(s in body for s in expected["body_must_not_contain"] if s != "BEIRUT:")
+    )
+    return {
+        "task": "dumps-seed",
+        "tool": "article-worker",
+        "metric": "pass",
+        "score": 1.0 if ok else 0.0,
+        "pages_per_s": round(1 / elapsed, 1) if elapsed else 0.0,
+        "n": 1,
+    }
+
+
+def load_cases(limit: int | None = None) -> list[tuple[str, str]]:
+    """(dump, expected_body) pairs of the extraction corpus."""
+    return [
+        (html_to_dump(case["html"]), case["expected_body"])
+        for case in corpora.read_cases("extraction", limit)
+    ]
+
+
+def measure(limit: int | None = None) -> list[dict[str, object]]:
+    """One row per tool on the extraction corpus as text dumps, plus the floor and the seed."""
+    cases = load_cases(limit)
+    rows = [
+        _score("article-worker", lambda dump: strip_chrome(dump).text, cases),
+        _score("whole-dump (floor)", lambda dump: dump, cases),
+    ]
+    traf = _trafilatura()
+    if traf is not None:
+        rows.append(_score("trafilatura-on-dump", traf, cases))
+    if Path(SEED).exists():
+        rows.append(_seed_row())
+    return rows
+
+
+def _print_table(rows: Iterable[dict[str, object]]) -> None:
+    header = ("task", "tool", "metric", "score", "pages_per_s", "n")
+    print(" | ".join(header))
+    for row in rows:
+        print(" | ".join(str(row[key]) for key in header))
+
+
+if __name__ == "__main__":
+    _print_table(measure())

@@ -1,0 +1,536 @@
+"""Chrome stripping for plain-text page dumps: keep the article, drop the site around it.
+
+A dump is the page's visible text, one block per line: menus, breadcrumbs and banners first, then
+the headline and the story, then footers, related headlines and comments. The stages:
+
+1. `split_lines`     bound the input, fold whitespace, rejoin hard-wrapped paragraphs;
+2. `classify_line`   give each line a kind (prose, short, date, boilerplate, insert, stop marker...)
+                     from length, sentence punctuation and multilingual boilerplate phrases;
+3. `find_body_span`  pick the contiguous run of lines with the highest prose weight (a maximum-sum
+                     subarray, as in Body Text Extraction), never crossing a stop marker;
+4. `body_paragraphs` keep the run's lines minus inserts, captions and boilerplate;
+5. `find_title`      the headline-like line just above the run, if any.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from worker.extract.calendar import MONTHS
+from worker.extract.main_text import MainText
+
+# --- thresholds (one place) ------------------------------------------------------------------
+MAX_INPUT_CHARS = 2_000_000  # a news page dump is < 300 kB; beyond 2 MB it is not one article
+MAX_LINES = 20_000  # same bound in lines: menus of a huge portal stay far below this
+MAX_LINE_CHARS = 20_000  # one paragraph is < 5 kB; longer "lines" are blobs, clipped for scoring
+PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
+MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are not
+LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
+CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
+SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30-word teaser
+DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
+BOILER_PENALTY = 8.0  # share/cookie/subscribe lines: chrome, never article text
+CAPTION_PENALTY = 1.0  # captions sit inside articles: mild, so they do not split the body
+TRAILER_PENALTY = 40.0  # "Related articles", "Most read": bridged only by a really long body tail
+MAX_DATE_LINE_UNITS = 9  # "Updated 03 May, 2024 11:03 PM" has 6; longer lines are sentences
+MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
+TITLE_LOOKBACK = 8  # headline, byline, date, photo and caption fit in the 8 lines above the body
+MIN_TITLE_UNITS = 2  # a one-word line above the body is a section label, not a headline
+MAX_TITLE_UNITS = 40  # headlines are < 25 words; a longer line is a standfirst or a paragraph
+
+
+class Kind(Enum):
+    """What a dump line looks like, before knowing where the body is."""
+
+    PROSE = "prose"  # a sentence or a paragraph
+    SHORT = "short"  # a label, menu item, headline or subheading
+    TEASER = "teaser"  # a cut-off summary ("..."), as in lists of other stories
+    DATE = "date"  # a bare date or time
+    CAPTION = "caption"  # a photo caption or credit
+    BOILER = "boiler"  # share, follow, subscribe, cookie, login, skip-to-content
+    INSERT = "insert"  # "Read more: ...", "Advertisement": dropped, costs nothing
+    TRAILER = "trailer"  # heading of a list of other stories ("Related", "Most read")
+    STOP = "stop"  # the article is over: "Published in ...", copyright, comments
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    kind: Kind
+    units: float  # length in word units (CJK characters counted per CJK_CHARS_PER_UNIT)
+
+
+def _phrases(*words: str) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+# Lines that are only this phrase (plus an optional count or colon) head a list of other stories.
+_TRAILER_HEADS = re.compile(
+    r"(?:"
+    + _phrases(
+        "related",
+        "related articles",
+        "related stories",
+        "related news",
+        "related posts",
+        "related content",
+        "related coverage",
+        "related topics",
+        "more from",
+        "more on this",
+        "more on this story",
+        "more stories",
+        "more news",
+        "most read",
+        "most popular",
+        "most viewed",
+        "trending",
+        "trending now",
+        "you may also like",
+        "you might also like",
+        "recommended",
+        "recommended for you",
+        "read next",
+        "up next",
+        "what to read next",
+        "latest news",
+        "top stories",
+        "editor's picks",
+        "sur le même sujet",
+        "à lire aussi",
+        "a lire aussi",
+        "les plus lus",
+        "dans la même rubrique",
+        "mehr zum thema",
+        "das könnte sie auch interessieren",
+        "meistgelesen",
+        "weitere artikel",
+        "te puede interesar",
+        "lo más leído",
+        "noticias relacionadas",
+        "más noticias",
+        "ti potrebbe interessare",
+        "i più letti",
+        "più letti",
+        "articoli correlati",
+        "leia também",
+        "mais lidas",
+        "veja também",
+        "notícias relacionadas",
+        "lees ook",
+        "meest gelezen",
+        "gerelateerde artikelen",
+        "читайте также",
+        "похожие новости",
+        "самое читаемое",
+        "другие новости",
+        "相关新闻",
+        "相关阅读",
+        "热门新闻",
+        "推荐阅读",
+        "اقرأ أيضا",
+        "اقرأ أيضاً",
+        "مقالات ذات صلة",
+        "الأكثر قراءة",
+    )
+    + r")\b[^\w]{0,3}$"
+)
+# Line starts after which the article is over (footer, comments).
+_STOP_STARTS = re.compile(
+    _phrases(
+        "published in ",
+        "first published",
+        "originally published",
+        "this article was originally published",
+        "copyright",
+        "leave a reply",
+        "leave a comment",
+        "post a comment",
+        "add a comment",
+        "join the conversation",
+        "show comments",
+        "view comments",
+        "top rated comments",
+        "laisser un commentaire",
+        "réagir à cet article",
+        "kommentar schreiben",
+        "deja un comentario",
+        "deja tu comentario",
+        "lascia un commento",
+        "deixe um comentário",
+        "deixe seu comentário",
+        "plaats een reactie",
+        "оставить комментарий",
+        "发表评论",
+        "أضف تعليق",
+    )
+)
+# Anywhere in a short line: rights reservations of copyright footers.
+_RIGHTS = re.compile(
+    _phrases(
+        "©",
+        "all rights reserved",
+        "tous droits réservés",
+        "alle rechte vorbehalten",
+        "todos los derechos reservados",
+        "tutti i diritti riservati",
+        "todos os direitos reservados",
+        "alle rechten voorbehouden",
+        "все права защищены",
+        "版权所有",
+        "جميع الحقوق محفوظة",
+    )
+)
+# A whole line naming the comment section, with an optional count: "12 Comments", "[ 3 comments ]".
+_COMMENTS_HEAD = re.compile(
+    r"[\[(]?\s?\d{0,6}\s?(?:"
+    + _phrases(
+        "comments",
+        "comment",
+        "kommentare",
+        "commentaires",
+        "comentarios",
+        "commenti",
+        "comentários",
+        "reacties",
+        "reactions",
+        "комментарии",
+        "评论",
+        "تعليقات",
+    )
+    + r")\s?(?:\(\d{1,6}\))?\s?[\])]?$"
+)
+# Line starts of in-body inserts pointing elsewhere, and ad slots; dropped without cost.
+_INSERT_STARTS = re.compile(
+    _phrases(
+        "read more:",
+        "read also:",
+        "read more \u203a",
+        "related:",
+        "see also:",
+        "also read:",
+        "recommended:",
+        "lire aussi",
+        "à lire aussi :",
+        "a lire aussi :",
+        "voir aussi :",
+        "lesen sie auch",
+        "mehr zum thema:",
+        "auch interessant:",
+        "lee también",
+        "te puede interesar:",
+        "leer más:",
+        "ver también:",
+        "leggi anche",
+        "leia também:",
+        "leia mais:",
+        "veja também:",
+        "lees ook:",
+        "lees meer:",
+        "читайте также:",
+        "смотрите также:",
+        "相关阅读\uff1a",
+        "延伸阅读",
+        "اقرأ أيضا:",
+        "story continues below",
+        "article continues below",
+        "continue reading below",
+        "scroll to continue",
+    )
+)
+# Whole lines that are ad slot labels.
+_AD_LABELS = frozenset(
+    (
+        "advertisement",
+        "advertising",
+        "sponsored",
+        "ad",
+        "anzeige",
+        "werbung",
+        "publicité",
+        "publicidad",
+        "pubblicità",
+        "publicidade",
+        "advertentie",
+        "реклама",
+        "إعلان",
+        "广告",
+    )
+)
+# Line starts of share, follow, subscribe, login, consent and navigation chrome.
+_BOILER_STARTS = re.compile(
+    _phrases(
+        "skip to",
+        "jump to",
+        "share",
+        "tweet",
+        "email this",
+        "print this",
+        "follow us",
+        "follow @",
+        "subscribe",
+        "sign up",
+        "sign in",
+        "log in",
+        "login",
+        "register",
+        "newsletter",
+        "get our",
+        "download the",
+        "click here",
+        "we use cookies",
+        "this site uses cookies",
+        "this website uses cookies",
+        "accept cookies",
+        "cookie",
+        "privacy policy",
+        "terms of use",
+        "terms of service",
+        "back to top",
+        "menu",
+        "search",
+        "home",
+        "partager",
+        "suivez-nous",
+        "abonnez-vous",
+        "s'abonner",
+        "se connecter",
+        "inscrivez-vous",
+        "nous utilisons des cookies",
+        "teilen",
+        "folgen sie uns",
+        "abonnieren",
+        "anmelden",
+        "wir verwenden cookies",
+        "diese website verwendet cookies",
+        "compartir",
+        "síguenos",
+        "suscríbete",
+        "iniciar sesión",
+        "utilizamos cookies",
+        "condividi",
+        "seguici",
+        "iscriviti",
+        "accedi",
+        "utilizziamo i cookie",
+        "questo sito utilizza cookie",
+        "compartilhe",
+        "compartilhar",
+        "siga-nos",
+        "assine",
+        "entrar",
+        "utilizamos cookies",
+        "delen",
+        "volg ons",
+        "abonneer",
+        "inloggen",
+        "wij gebruiken cookies",
+        "deze website gebruikt cookies",
+        "поделиться",
+        "подписывайтесь",
+        "подписаться",
+        "войти",
+        "мы используем cookie",
+        "分享到",
+        "关注我们",
+        "登录",
+        "شارك",
+        "تابعونا",
+        "اشترك",
+    )
+)
+# Line starts of photo captions and credits.
+_CAPTION_STARTS = re.compile(
+    _phrases(
+        "photo:",
+        "photo :",
+        "photos:",
+        "photograph:",
+        "image:",
+        "image credit",
+        "picture:",
+        "credit:",
+        "credits:",
+        "file photo",
+        "above:",
+        "top:",
+        "pictured:",
+        "illustration:",
+        "crédit photo",
+        "crédits photo",
+        "foto:",
+        "bild:",
+        "bildquelle",
+        "imagen:",
+        "immagine:",
+        "фото:",
+        "图片",
+        "صورة:",
+    )
+)
+# Caption and credit endings: "... (Photo: Jane Doe/AFP)", "... | Getty Images".
+_CAPTION_ENDS = re.compile(
+    r"(?:"
+    + _phrases(
+        "getty images",
+        "afp",
+        "reuters",
+        "ap photo",
+        "shutterstock",
+        "istock",
+        "epa",
+        "dpa",
+        "ansa",
+        "efe",
+    )
+    + r")[^\w]{0,3}$|(?:photo|foto|image|picture|credit|crédit|bild)s?\s?:[^.:]{1,60}$"
+)
+_SENTENCE_END = frozenset(".!?…:;。\uff01\uff1f؟।")  # with full-width ! and ?
+_CLOSERS = "\"'”\u2019»)]\u203a\uff09」』"  # quotes and brackets that may follow a full stop
+_BYLINE_STARTS = re.compile(
+    _phrases("by ", "par ", "von ", "por ", "di ", "door ", "от ", "автор", "بقلم", "作者", "记者")
+)
+_DATE_HINT = re.compile(r"\d{1,4}[-./:]\d{1,2}|\b(?:19|20)\d\d\b|\b\d{1,2}\s?(?:h|am|pm)\b")
+_RELATIVE_TIME = re.compile(
+    r"\d{1,3}\s?(?:min|mins|minutes|h|hr|hrs|hours|hour|d|days|day|m)\b\.?\s?ago"
+    r"|\bago$|^(?:il y a|vor|hace|há|fa)\s\d"
+)
+_WORD = re.compile(r"\w+")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def word_units(text: str) -> float:
+    """Length in words; unspaced CJK text counts CJK_CHARS_PER_UNIT characters per word."""
+    cjk = sum(1 for ch in text if _is_cjk(ch))
+    if not cjk:
+        return float(len(text.split()))
+    spaced = sum(1 for token in text.split() if not any(_is_cjk(ch) for ch in token))
+    return spaced + cjk / CJK_CHARS_PER_UNIT
+
+
+def split_lines(text: str) -> list[str]:
+    """Non-empty lines with folded whitespace, bounded in number and length."""
+    lines: list[str] = []
+    for raw in text[:MAX_INPUT_CHARS].splitlines():
+        line = " ".join(raw[:MAX_LINE_CHARS].split())
+        if line:
+            lines.append(line)
+            if len(lines) >= MAX_LINES:
+                break
+    return lines
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def _is_date_line(lower: str, units: float) -> bool:
+    if units > MAX_DATE_LINE_UNITS:
+        return False
+    if _RELATIVE_TIME.search(lower):
+        return True
+    words = _WORD.findall(lower)
+    has_month = any(w in MONTHS for w in words)
+    return bool(_DATE_HINT.search(lower)) and (has_month or sum(w.isdigit() for w in words) >= 2)
+
+
+def classify_line(text: str) -> Line:
+    """Kind of one dump line, judged on the line alone."""
+    units = word_units(text)
+    head = text[:PATTERN_WINDOW].lower()
+    tail = text[-PATTERN_WINDOW:].lower()
+    short = units <= MAX_MARKER_UNITS
+    if head.strip(" .:!") in _AD_LABELS or _INSERT_STARTS.match(head):
+        return Line(text, Kind.INSERT, units)
+    if _STOP_STARTS.match(head) or (short and _COMMENTS_HEAD.match(head)):
+        return Line(text, Kind.STOP, units)
+    if units <= 2 * MAX_MARKER_UNITS and _RIGHTS.search(head):
+        return Line(text, Kind.STOP, units)
+    if short and _TRAILER_HEADS.match(head):
+        return Line(text, Kind.TRAILER, units)
+    if _BOILER_STARTS.match(head) and (short or "cookie" in head):
+        return Line(text, Kind.BOILER, units)
+    if "cookie" in head and ("privacy" in head or "consent" in head or "accept" in head):
+        return Line(text, Kind.BOILER, units)
+    if _CAPTION_STARTS.match(head) or (units <= 60 and _CAPTION_ENDS.search(tail)):
+        return Line(text, Kind.CAPTION, units)
+    if _is_date_line(head, units):
+        return Line(text, Kind.DATE, units)
+    if text.endswith(("...", "…")) and units < LONG_LINE_UNITS * 2:
+        return Line(text, Kind.TEASER, units)
+    if units >= LONG_LINE_UNITS or (units >= MIN_PROSE_UNITS and _ends_sentence(text)):
+        return Line(text, Kind.PROSE, units)
+    return Line(text, Kind.SHORT, units)
+
+
+def line_weight(line: Line) -> float:
+    """Contribution of a line to a candidate body: prose adds its length, chrome costs."""
+    match line.kind:
+        case Kind.PROSE:
+            return line.units
+        case Kind.INSERT:
+            return 0.0
+        case Kind.CAPTION:
+            return -CAPTION_PENALTY
+        case Kind.DATE:
+            return -DATE_PENALTY
+        case Kind.BOILER:
+            return -BOILER_PENALTY
+        case Kind.TRAILER:
+            return -TRAILER_PENALTY
+        case _:
+            return -SHORT_PENALTY
+
+
+def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
+    """[start, end) of the heaviest contiguous run of lines, not crossing a STOP line."""
+    best: tuple[float, int, int] | None = None
+    total, start = 0.0, 0
+    for index, line in enumerate(lines):
+        if line.kind is Kind.STOP:
+            total, start = 0.0, index + 1
+            continue
+        if total <= 0:
+            total, start = 0.0, index
+        total += line_weight(line)
+        if total > 0 and (best is None or total > best[0]):
+            best = (total, start, index + 1)
+    return None if best is None else (best[1], best[2])
+
+
+_DROPPED_IN_BODY = frozenset((Kind.INSERT, Kind.CAPTION, Kind.BOILER, Kind.DATE, Kind.TRAILER))
+
+
+def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
+    """The run's lines that are article text: inserts, captions and chrome lines removed."""
+    return [line.text for line in lines[span[0] : span[1]] if line.kind not in _DROPPED_IN_BODY]
+
+
+def find_title(lines: list[Line], body_start: int) -> str | None:
+    """The headline: the nearest headline-shaped line above the body, past bylines and dates."""
+    for line in reversed(lines[max(0, body_start - TITLE_LOOKBACK) : body_start]):
+        if line.kind in (Kind.DATE, Kind.CAPTION, Kind.INSERT, Kind.BOILER):
+            continue
+        if line.kind is not Kind.SHORT or _BYLINE_STARTS.match(line.text.lower()):
+            continue
+        if MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS and not line.text.endswith(":"):
+            return line.text
+    return None
+
+
+def strip_chrome(text: str) -> MainText:
+    """The article body of a plain-text page dump, with its headline when one stands out."""
+    if not isinstance(text, str):
+        return MainText(title=None, text="", source="not-text")
+    lines = [classify_line(line) for line in split_lines(text)]
+    span = find_body_span(lines)
+    if span is None:
+        return MainText(title=None, text="", source="no-prose")
+    paragraphs = body_paragraphs(lines, span)
+    return MainText(
+        title=find_title(lines, span[0]), text="\n\n".join(paragraphs), source="densest-prose-run"
+    )
