@@ -1,0 +1,166 @@
+"""Main-text extraction quality and speed: article-worker vs trafilatura on the shared dev corpora.
+
+Two tasks: `extraction` (Zyte article-body benchmark, 4-gram shingle F1) and `segments`
+(trafilatura's with/without segment set, micro F1). trafilatura is imported lazily and is optional.
+"""
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bench.corpora import read_cases
+from worker.extract.html import extract_main_text, parse_html
+
+TOKEN_RE = re.compile(r"\w+")  # the Zyte benchmark's tokeniser
+SHINGLE_N = 4  # the Zyte benchmark's shingle size
+
+Extractor = Callable[[str], str]
+
+
+def shingles(text: str) -> Counter[str]:
+    """Multiset of 4-token shingles, as the Zyte benchmark builds them (short texts give one)."""
+    tokens = TOKEN_RE.findall(text or "")
+    count = max(1, len(tokens) - SHINGLE_N + 1)
+    return Counter(" ".join(tokens[i : i + SHINGLE_N]) for i in range(count) if tokens[i:])
+
+
+def page_precision_recall(expected: str, predicted: str) -> tuple[float, float]:
+    """Per-page shingle precision and recall with the benchmark's conventions for empty sides."""
+    truth, guess = shingles(expected), shingles(predicted)
+    tp = sum((truth & guess).values())
+    fp = sum((guess - truth).values())
+    fn = sum((truth - guess).values())
+    if fp == fn == 0:
+        return 1.0, 1.0
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall
+
+
+def shingle_f1(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
+    """F1 of the mean per-page precision and recall (the benchmark's macro averaging)."""
+    scores = [page_precision_recall(expected, predicted) for expected, predicted in pairs]
+    if not scores:
+        return 0.0, 0.0, 0.0
+    precision = sum(p for p, _ in scores) / len(scores)
+    recall = sum(r for _, r in scores) / len(scores)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1, precision, recall
+
+
+def fold_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def segment_counts(case: dict[str, Any], predicted: str) -> tuple[int, int, int]:
+    """(tp, fp, fn) of one page: `with` segments found, `without` found, `with` missing."""
+    output = fold_spaces(predicted)
+    wanted = [fold_spaces(s) for s in case["with"] if s]
+    unwanted = [fold_spaces(s) for s in case["without"] if s]
+    tp = sum(1 for segment in wanted if segment in output)
+    fp = sum(1 for segment in unwanted if segment in output)
+    return tp, fp, len(wanted) - tp
+
+
+def segments_f1(counts: Iterable[tuple[int, int, int]]) -> float:
+    tp = fp = fn = 0
+    for page_tp, page_fp, page_fn in counts:
+        tp, fp, fn = tp + page_tp, fp + page_fp, fn + page_fn
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def article_worker(html: str) -> str:
+    return extract_main_text(parse_html(html)).text
+
+
+def comparison_tools() -> dict[str, Extractor]:
+    """trafilatura configurations named in the issue, when trafilatura is installed."""
+    try:
+        import trafilatura
+    except ImportError:
+        return {}
+
+    def precise(html: str) -> str:
+        return trafilatura.extract(html, favor_precision=True) or ""
+
+    def default(html: str) -> str:
+        return trafilatura.extract(html) or ""
+
+    return {"trafilatura(favor_precision)": precise, "trafilatura": default}
+
+
+def run_timed(tool: Extractor, pages: list[str]) -> tuple[list[str], float]:
+    """Outputs of `tool` on every page and pages/s, timing only the tool calls."""
+    outputs = []
+    spent = 0.0
+    for html in pages:
+        start = time.perf_counter()
+        outputs.append(tool(html))
+        spent += time.perf_counter() - start
+    return outputs, len(pages) / spent if spent else 0.0
+
+
+def measure(limit: int | None = None) -> list[dict]:
+    """One row per (task, tool): extraction shingle F1 and segments F1, with pages/s."""
+    tools: dict[str, Extractor] = {"article-worker": article_worker, **comparison_tools()}
+    extraction = list(read_cases("extraction", limit))
+    segments = list(read_cases("segments", limit))
+    rows = []
+    for name, tool in tools.items():
+        outputs, speed = run_timed(tool, [case["html"] for case in extraction])
+        f1, _, _ = shingle_f1(
+            (case["expected_body"], out) for case, out in zip(extraction, outputs, strict=True)
+        )
+        rows.append(row("extraction", name, "shingle-F1", f1, speed, len(extraction)))
+    for name, tool in tools.items():
+        outputs, speed = run_timed(tool, [case["html"] for case in segments])
+        f1 = segments_f1(
+            segment_counts(case, out) for case, out in zip(segments, outputs, strict=True)
+        )
+        rows.append(row("segments", name, "segment-F1", f1, speed, len(segments)))
+    return rows
+
+
+def row(task: str, tool: str, metric: str, score: float, speed: float, n: int) -> dict:
+    return {
+        "task": task,
+        "tool": tool,
+        "metric": metric,
+        "score": score,
+        "pages_per_s": speed,
+        "n": n,
+    }
+
+
+def measure_parsers(limit: int | None = None) -> list[dict]:
+    """Parse-only pages/s of selectolax/lexbor vs lxml.html on the extraction pages."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    pages = [case["html"] for case in read_cases("extraction", limit)]
+    parsers: dict[str, Callable[[str], Any]] = {"selectolax/lexbor": LexborHTMLParser}
+    try:
+        import lxml.html
+
+        parsers["lxml.html"] = lambda html: lxml.html.document_fromstring(html.encode())
+    except ImportError:
+        pass
+    rows = []
+    for name, parser in parsers.items():
+        _, speed = run_timed(lambda html, parser=parser: parser(html) and "", pages)
+        rows.append(row("parse", name, "-", float("nan"), speed, len(pages)))
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'task':<11} {'tool':<30} {'metric':<11} {'score':>7} {'pages/s':>9} {'n':>5}")
+    for r in rows:
+        print(
+            f"{r['task']:<11} {r['tool']:<30} {r['metric']:<11} {r['score']:>7.4f}"
+            f" {r['pages_per_s']:>9.1f} {r['n']:>5}"
+        )
+
+
+if __name__ == "__main__":
+    print_table(measure() + measure_parsers())

@@ -1,0 +1,369 @@
+"""Main-text extraction from HTML pages: keep the article body, drop the site chrome.
+
+Stages (each a small pure function over the parsed tree, which is never mutated):
+1. `collect_blocks` walks the body once, iteratively, and cuts it into text blocks (paragraph-like
+   runs of text) while recording every element on the way with a "looks like chrome" flag (by
+   tag, ARIA role or class/id words) and its path of ancestors.
+2. `find_chrome` confirms those flags only for elements holding a small share of the page's
+   paragraph text, so a wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives.
+3. `choose_container` picks the deepest element holding most of the remaining paragraph text
+   (preferring an explicit itemprop=articleBody).
+4. `select_body_blocks` keeps the container's blocks that are not link lists, headlines or chrome,
+   and trims short lines (bylines, dates, "Advertisement") at its edges.
+"""
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from worker.extract.main_text import MainText
+
+
+def word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# --- thresholds, in one place --------------------------------------------------------------------
+# A paragraph this long (in characters) is body-like prose; jusText's length_low is 70, and news
+# paragraphs on the Zyte dev pages are rarely shorter than a sentence of ~60 characters.
+GOOD_BLOCK_CHARS = 60
+# CJK scripts pack a word into one or two characters; a sentence is ~3x shorter than in Latin.
+GOOD_BLOCK_CHARS_CJK = 20
+# Share of a block's characters inside <a> above which it is a link list (readability uses 0.25
+# for paragraphs, jusText 0.2; a prose paragraph with a few inline links stays well below 0.5).
+MAX_LINK_DENSITY = 0.5
+# Prose blocks may carry a few inline links, not more (jusText's max_link_density).
+MAX_GOOD_LINK_DENSITY = 0.25
+# A chrome-looking element holding at least this share of all paragraph text is a wrapper of the
+# article (e.g. class="content has-sidebar"), not chrome.
+CHROME_MAX_SHARE = 0.5
+# The container is the deepest element holding at least this share of the paragraph text; the
+# rest is usually teasers or comments the class/id words did not catch.
+CONTAINER_SHARE = 0.7
+# An explicit itemprop=articleBody is trusted when it holds at least this share of the text.
+ARTICLE_BODY_SHARE = 0.3
+# Titles are looked for among this many leading characters of <title>/og:title candidates.
+MAX_TITLE_CHARS = 300
+
+# Elements without readable text (or with code), skipped with their whole subtree.
+SKIPPED_TAGS = word_set(
+    "script style noscript template svg math iframe object embed canvas video audio map "
+    "button select option textarea input head link meta picture source img"
+)
+# Structural tags that hold site chrome on almost every page.
+CHROME_TAGS = word_set("nav header footer aside form dialog menu figcaption")
+CHROME_ROLES = word_set("navigation banner contentinfo complementary dialog alertdialog")
+# Tags that start a new block of text (the rest are inline and continue the current block).
+BLOCK_TAGS = word_set(
+    "address article aside blockquote body center dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre section summary "
+    "table tbody td tfoot th thead tr ul caption legend"
+)
+HEADING_TAGS = word_set("h1 h2 h3 h4 h5 h6")
+# Whole class/id words naming chrome (compared after splitting on non-alphanumerics).
+CHROME_WORDS = word_set(
+    "nav navbar menu breadcrumb breadcrumbs sidebar footer header masthead ad ads adv advert "
+    "banner popup modal overlay toolbar pagination pager tags tag taglist keywords byline author "
+    "authors bio meta caption credit credits copyright disclaimer login signin rating skip date "
+    "time timestamp published widgetarea trending popular teaser teasers outbrain taboola disqus "
+    "consent gdpr print tools"
+)
+# Prefixes of class/id words naming chrome ("share" covers sharethis, sharedaddy, ...).
+CHROME_PREFIXES = (
+    "share",
+    "social",
+    "comment",
+    "related",
+    "newsletter",
+    "subscri",
+    "cookie",
+    "advert",
+    "sponsor",
+    "promo",
+    "recommend",
+    "navig",
+    "sidebar",
+    "breadcrumb",
+)
+
+# Class tokens naming the article's own taxonomy terms (WordPress post_class and imitators).
+TAXONOMY_CLASS_PREFIXES = ("tag-", "category-", "author-", "format-", "status-", "type-")
+
+WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-\u2013\u2014:·•»/]{1,2}\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph-like run of text and where it sits in the page."""
+
+    text: str
+    link_chars: int
+    tag: str  # the nearest block-level element ("p", "li", "h2", "div", ...)
+    ancestors: tuple[int, ...]  # indices into the element table, outermost first
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """An element met on the walk: what it is and whether it looks like chrome."""
+
+    tag: str
+    chrome_like: bool
+    article_body: bool  # itemprop="articleBody"
+
+
+@dataclass(slots=True)
+class BlockBuilder:
+    """Mutable accumulator used only inside `collect_blocks`."""
+
+    parts: list[str]
+    link_chars: int = 0
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """Parse with lexbor (fast, HTML5-conformant); never raises, whatever the input."""
+    if not isinstance(html, str):
+        html = ""
+    try:
+        return LexborHTMLParser(html)
+    except (UnicodeError, ValueError):
+        return LexborHTMLParser(html.encode("utf-8", "replace").decode("utf-8"))
+
+
+def extract_main_text(tree: LexborHTMLParser) -> MainText:
+    """The article's title and body text; `source` names the rule that chose the body."""
+    title = find_title(tree)
+    body = tree.body
+    if body is None:
+        return MainText(title=title, text="", source="empty")
+    blocks, elements = collect_blocks(body)
+    chrome = find_chrome(blocks, elements)
+    container, source = choose_container(blocks, elements, chrome)
+    kept = select_body_blocks(blocks, chrome, container, title)
+    return MainText(title=title, text="\n\n".join(block.text for block in kept), source=source)
+
+
+# --- stage 1: walk --------------------------------------------------------------------------------
+
+
+def class_words(value: str) -> list[str]:
+    """Lower-case words of a class/id value, camelCase split: "shareBar x" -> share, bar, x.
+
+    Taxonomy classes ("tag-travel", "category-news", WordPress-style) describe the article
+    itself, not a widget, so they are left out.
+    """
+    tokens = CAMEL_RE.sub("-", value).lower().split()
+    return [
+        word
+        for token in tokens
+        if not token.startswith(TAXONOMY_CLASS_PREFIXES)
+        for word in WORD_SPLIT_RE.split(token)
+        if word
+    ]
+
+
+def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
+    """Tag, ARIA role, hidden style or a class/id word says this element is site chrome."""
+    if tag in CHROME_TAGS or (attributes.get("role") or "").lower() in CHROME_ROLES:
+        return True
+    if "hidden" in attributes or HIDDEN_STYLE_RE.search((attributes.get("style") or "").lower()):
+        return True
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return any(
+        word in CHROME_WORDS or word.startswith(CHROME_PREFIXES) for word in class_words(names)
+    )
+
+
+def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
+    """Cut the subtree under `root` into text blocks, walking iteratively (no recursion limit)."""
+    blocks: list[Block] = []
+    elements: list[Element] = []
+    path: list[int] = []  # element indices of the open elements
+    frames: list[tuple[LexborNode, bool, bool]] = []  # (node, is_block, is_link) per open element
+    block_tags: list[str] = ["body"]
+    current = BlockBuilder(parts=[])
+    link_depth = 0
+
+    def flush() -> None:
+        nonlocal current
+        text = " ".join("".join(current.parts).split())
+        if text:
+            blocks.append(Block(text, current.link_chars, block_tags[-1], tuple(path)))
+        current = BlockBuilder(parts=[])
+
+    def close() -> LexborNode:
+        nonlocal link_depth
+        closed, is_block, is_link = frames.pop()
+        path.pop()
+        link_depth -= is_link
+        if is_block:
+            flush()
+            block_tags.pop()
+        return closed
+
+    node: LexborNode | None = root.child
+    while node is not None:
+        if node.is_text_node:
+            text = node.text_content or ""
+            current.parts.append(text)
+            if link_depth:
+                current.link_chars += len(text.strip())
+        elif node.is_element_node:
+            tag = node.tag or ""
+            if tag == "br" or tag == "hr":
+                flush()
+            elif tag not in SKIPPED_TAGS:
+                attributes = node.attributes
+                is_block = tag in BLOCK_TAGS
+                is_link = tag == "a"
+                if is_block:
+                    flush()
+                    block_tags.append(tag)
+                link_depth += is_link
+                path.append(len(elements))
+                elements.append(
+                    Element(
+                        tag,
+                        looks_like_chrome(tag, attributes),
+                        attributes.get("itemprop") == "articleBody",
+                    )
+                )
+                frames.append((node, is_block, is_link))
+                child = node.child
+                if child is not None:
+                    node = child
+                    continue
+                close()
+        while node.next is None:  # leave finished elements until one has a next sibling
+            if not frames:
+                node = None
+                break
+            node = close()
+        else:
+            node = node.next
+    flush()
+    return blocks, elements
+
+
+# --- stages 2-4: chrome, container, body blocks ----------------------------------------------
+
+
+def block_chars(block: Block) -> int:
+    """Length of a block, counting a CJK character as three Latin ones (a word each)."""
+    return len(block.text) + 2 * len(CJK_RE.findall(block.text[:2000]))
+
+
+def is_prose(block: Block) -> bool:
+    """Long enough and with few enough links to be a paragraph of running text."""
+    chars = len(block.text)
+    return (
+        block_chars(block) >= GOOD_BLOCK_CHARS
+        and block.link_chars <= MAX_GOOD_LINK_DENSITY * chars
+        and block.tag not in HEADING_TAGS
+    )
+
+
+def prose_per_element(blocks: list[Block], count: int, skip: list[bool]) -> list[int]:
+    """Characters of prose blocks under each element (blocks flagged in `skip` not counted)."""
+    totals = [0] * count
+    for block, skipped in zip(blocks, skip, strict=True):
+        if skipped or not is_prose(block):
+            continue
+        chars = len(block.text)
+        for index in block.ancestors:
+            totals[index] += chars
+    return totals
+
+
+def find_chrome(blocks: list[Block], elements: list[Element]) -> frozenset[int]:
+    """Chrome-looking elements confirmed as chrome: those not holding most of the page's prose."""
+    totals = prose_per_element(blocks, len(elements), [False] * len(blocks))
+    page_total = sum(len(b.text) for b in blocks if is_prose(b))
+    return frozenset(
+        index
+        for index, element in enumerate(elements)
+        if element.chrome_like and totals[index] <= CHROME_MAX_SHARE * page_total
+    )
+
+
+def under_chrome(blocks: list[Block], chrome: frozenset[int]) -> list[bool]:
+    return [not chrome.isdisjoint(block.ancestors) for block in blocks]
+
+
+def choose_container(
+    blocks: list[Block], elements: list[Element], chrome: frozenset[int]
+) -> tuple[int | None, str]:
+    """Element whose subtree is the article body, and the name of the rule that chose it."""
+    skip = under_chrome(blocks, chrome)
+    totals = prose_per_element(blocks, len(elements), skip)
+    page_total = sum(
+        len(b.text) for b, skipped in zip(blocks, skip, strict=True) if not skipped and is_prose(b)
+    )
+    if page_total == 0:
+        return None, "fallback-body"
+    marked = [
+        index
+        for index, element in enumerate(elements)
+        if element.article_body and totals[index] >= ARTICLE_BODY_SHARE * page_total
+    ]
+    if marked:
+        return max(marked, key=totals.__getitem__), "itemprop-articleBody"
+    # Elements over half of the prose are nested in one another: the last in document order is
+    # the deepest.
+    container = max(
+        (index for index, total in enumerate(totals) if total >= CONTAINER_SHARE * page_total),
+        default=None,
+    )
+    if container is None:
+        return None, "density-body"
+    return container, "article-tag" if elements[container].tag == "article" else "density"
+
+
+def select_body_blocks(
+    blocks: list[Block], chrome: frozenset[int], container: int | None, title: str | None
+) -> list[Block]:
+    """Container blocks minus link lists, headline and chrome, trimmed to prose at both ends."""
+    candidates = [
+        block
+        for block, skipped in zip(blocks, under_chrome(blocks, chrome), strict=True)
+        if not skipped
+        and (container is None or container in block.ancestors)
+        and block.tag != "h1"
+        and block.text != title
+        and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
+    ]
+    prose = [i for i, block in enumerate(candidates) if is_prose(block)]
+    if not prose:
+        return candidates
+    return candidates[prose[0] : prose[-1] + 1]
+
+
+# --- title ------------------------------------------------------------------------------------
+
+
+def strip_site_name(title: str) -> str:
+    """Drop a " | Site name" style part: keep the longest of the separator-delimited parts."""
+    parts = TITLE_SEPARATORS_RE.split(title)
+    return max(parts, key=len).strip() if len(parts) > 1 else title
+
+
+def node_text(node: LexborNode | None) -> str:
+    return " ".join((node.text(separator=" ") if node is not None else "").split())
+
+
+def find_title(tree: LexborHTMLParser) -> str | None:
+    """Headline: the <h1> when the page title confirms it, else og:title or <title> cleaned."""
+    og = tree.css_first('meta[property="og:title"]')
+    candidates = [
+        " ".join((og.attributes.get("content") or "").split()) if og is not None else "",
+        node_text(tree.css_first("title")),
+    ]
+    candidates = [c[:MAX_TITLE_CHARS] for c in candidates if c]
+    h1 = node_text(tree.css_first("h1"))[:MAX_TITLE_CHARS]
+    if h1 and (not candidates or any(h1 in c for c in candidates)):
+        return h1
+    return strip_site_name(candidates[0]) if candidates else None
