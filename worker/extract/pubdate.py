@@ -1,0 +1,480 @@
+"""Publication date of a crawled article: structured data first, then visible text, URL, dateline.
+
+Finders only *propose* dates, most reliable first; `_first_plausible` is the single judge that
+rejects dates outside the bounds (before the web, after the crawl). The order of the finders is
+`CASCADE`, the one place to read to know which evidence beats which.
+"""
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import orjson
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from worker.extract.calendar import month_number
+
+# --- bounds and budgets (the only tunables) ---------------------------------------------------
+MIN_DATE = datetime.date(1995, 1, 1)  # dated news pages on the web start in the mid-1990s
+MAX_TEXT_CHARS = 300_000  # visible text scanned for "Published ..." lines; articles end well before
+MAX_SCRIPT_CHARS = 200_000  # one JSON-LD block; larger ones are site bundles, not article metadata
+MAX_ELEMENTS = 300  # date-looking elements inspected per page; headers carry the date early
+MAX_ELEMENT_TEXT = 160  # text of a date-looking element; longer means it is a paragraph, not a date
+MAX_ANCESTORS = 60  # ancestors walked to tell chrome from article; deeper nesting is pathological
+PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
+MAX_JSON_DEPTH = 8  # nesting of JSON-LD objects searched (@graph > Article > ...)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """The day the story was first published, and the rule that found it (for operators)."""
+
+    date: datetime.date
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Everything the finders may look at, computed once per page."""
+
+    url: str
+    tree: LexborHTMLParser | None
+    text: str
+    day_first: bool
+    latest: datetime.date
+    dateline_limit: datetime.date | None
+    dateline_date_text: str | None
+
+
+Candidate = tuple[str, datetime.date]
+Finder = Callable[[_Page], Iterable[Candidate]]
+
+
+# --- parsing date strings ---------------------------------------------------------------------
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
+_DATE_IN_TEXT = re.compile(
+    # ISO 2018-07-06, 2018/07/06
+    r"(?<!\d)(?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?!\d)"
+    # numeric 06.07.2018, 06/07/2018 (order decided by `_numeric_date`)
+    r"|(?<!\d)(?P<na>\d{1,2})(?P<nsep>[-/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>(?:19|20)\d\d)(?!\d)"
+    # day first: 6 July 2018, 6. Juli 2018, 6 de julio de 2018, 03 May, 2024, 1er mai 2018
+    r"|(?<!\d)(?P<td>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s{0,3}(?:de\s{1,3})?"
+    r"(?P<tm>[^\W\d_]{3,10})\.?,?\s{0,3}(?:de\s{1,3})?(?P<ty>(?:19|20)\d\d)(?!\d)"
+    # month first: July 6th, 2018, Jul. 6 2018
+    r"|(?<![^\W\d_])(?P<mm>[^\W\d_]{3,10})\.?\s{1,3}(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s{1,3}"
+    r"(?P<my>(?:19|20)\d\d)(?!\d)"
+)
+
+
+def _make_date(year: int, month: int, day: int) -> datetime.date | None:
+    """A calendar date, or None when the numbers do not form one (31 April)."""
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric_date(a: int, b: int, year: int, sep: str, day_first: bool) -> datetime.date | None:
+    """Read a/b/year: a value above 12 settles the order; dots are always day-first (de, fr, ru)."""
+    if a > 12 or sep == "." or (day_first and b <= 12):
+        return _make_date(year, b, a)
+    return _make_date(year, a, b)
+
+
+def parse_machine_date(value: str) -> datetime.date | None:
+    """Date from a machine-readable value (ISO 8601, 20180706); the day as written, zone ignored.
+
+    Taking the date as written keeps the publisher's local day, which is what readers saw.
+    """
+    head = value[:64]
+    match = _ISO_DATE.search(head)
+    if match:
+        return _make_date(int(match[1]), int(match[3]), int(match[4]))
+    match = _COMPACT_DATE.search(head)
+    if match:
+        return _make_date(int(match[1]), int(match[2]), int(match[3]))
+    return None
+
+
+def dates_in_text(text: str, day_first: bool) -> Iterator[datetime.date]:
+    """Every complete date (day, month, year) written in `text`, in reading order."""
+    for match in _DATE_IN_TEXT.finditer(text):
+        found = _date_from_match(match, day_first)
+        if found is not None:
+            yield found
+
+
+def _date_from_match(match: re.Match[str], day_first: bool) -> datetime.date | None:
+    if match["iy"]:
+        return _make_date(int(match["iy"]), int(match["im"]), int(match["id"]))
+    if match["na"]:
+        return _numeric_date(
+            int(match["na"]), int(match["nb"]), int(match["ny"]), match["nsep"], day_first
+        )
+    if match["td"]:
+        month = month_number(match["tm"])
+        return None if month is None else _make_date(int(match["ty"]), month, int(match["td"]))
+    month = month_number(match["mm"])
+    return None if month is None else _make_date(int(match["my"]), month, int(match["md"]))
+
+
+def parse_text_date(text: str, day_first: bool) -> datetime.date | None:
+    """The first complete date written in a short text."""
+    return next(dates_in_text(text, day_first), None)
+
+
+# --- page facts ---------------------------------------------------------------------------------
+def _declares_month_first(tree: LexborHTMLParser | None) -> bool:
+    """US English pages write 07/06/2018 for July 6th; the rest of the crawl writes day first."""
+    if tree is None:
+        return False
+    html = tree.css_first("html")
+    lang = (html.attributes.get("lang") or "") if html is not None else ""
+    return lang.lower().replace("_", "-") == "en-us"
+
+
+def _visible_text(tree: LexborHTMLParser | None, dump: str | None, body: str) -> str:
+    """Text searched for "Published ..." lines: the article body first, then the whole page."""
+    page = dump or ""
+    if not page and tree is not None and tree.body is not None:
+        page = tree.body.text(separator="\n")
+    return body[:MAX_TEXT_CHARS] + "\n" + page[:MAX_TEXT_CHARS]
+
+
+# --- chrome -------------------------------------------------------------------------------------
+_CHROME_TAGS = frozenset({"aside", "nav"})
+_PAGE_TAGS = frozenset({"body", "html"})  # their classes describe the layout ("has-sidebar")
+_CHROME_TOKEN = re.compile(
+    r"(?:related|comment|sidebar|side-bar|recommend|popular|trending|disqus|newsletter|"
+    r"breadcrumb|carousel|most-?read|more-?stories|read-?more|(?:site-|page-|global-)?footer)",
+)
+
+
+def _in_chrome(node: LexborNode) -> bool:
+    """True when the node sits in a related list, comments, sidebar or footer, not the article.
+
+    Class and id tokens must *start* with a chrome word: "sidebar" is chrome, "has-sidebar" on a
+    wrapper only says the layout has one.
+    """
+    current: LexborNode | None = node
+    for _ in range(MAX_ANCESTORS):
+        if current is None or current.tag in _PAGE_TAGS:
+            return False
+        if current.tag in _CHROME_TAGS:
+            return True
+        attrs = current.attributes
+        tokens = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
+        if any(_CHROME_TOKEN.match(token) for token in tokens):
+            return True
+        current = current.parent
+    return False
+
+
+# --- finders: structured data -------------------------------------------------------------------
+_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s{0,3}:\s{0,3}"([^"]{4,40})"')
+_JSON_LD_MODIFIED = re.compile(r'"dateModified"\s{0,3}:\s{0,3}"([^"]{4,40})"')
+
+
+def _json_ld_blocks(tree: LexborHTMLParser | None) -> Iterator[str]:
+    if tree is None:
+        return
+    for script in tree.css('script[type="application/ld+json"]'):
+        yield script.text()[:MAX_SCRIPT_CHARS]
+
+
+def _json_objects(value: object, depth: int = 0) -> Iterator[dict[str, object]]:
+    """Every JSON object in a JSON-LD document, parents before children."""
+    if depth > MAX_JSON_DEPTH:
+        return
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _json_objects(child, depth + 1)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _json_objects(child, depth + 1)
+
+
+def _json_ld_dates(tree: LexborHTMLParser | None, key: str, fallback: re.Pattern[str]) -> list[str]:
+    """Values of `key` in JSON-LD, article-typed objects first; a regex rescues broken JSON."""
+    typed: list[str] = []
+    untyped: list[str] = []
+    for block in _json_ld_blocks(tree):
+        try:
+            document = orjson.loads(block)
+        except orjson.JSONDecodeError:
+            untyped.extend(fallback.findall(block))
+            continue
+        for obj in _json_objects(document):
+            value = obj.get(key)
+            if isinstance(value, str):
+                kind = obj.get("@type")
+                kinds = " ".join(kind) if isinstance(kind, list) else str(kind)
+                (typed if _ARTICLE_TYPES.search(kinds) else untyped).append(value)
+    return typed + untyped
+
+
+def find_json_ld_published(page: _Page) -> Iterator[Candidate]:
+    for value in _json_ld_dates(page.tree, "datePublished", _JSON_LD_PUBLISHED):
+        found = parse_machine_date(value)
+        if found is not None:
+            yield "json-ld", found
+
+
+def find_json_ld_modified(page: _Page) -> Iterator[Candidate]:
+    for value in _json_ld_dates(page.tree, "dateModified", _JSON_LD_MODIFIED):
+        found = parse_machine_date(value)
+        if found is not None:
+            yield "json-ld:modified", found
+
+
+_META_PUBLISHED = re.compile(r"publish|pub_?date|issued|created|release|article:published")
+_META_MODIFIED = re.compile(r"modif|updat|expir|revis|last")
+_META_GENERIC_DATE = frozenset({"date", "dc.date", "dcterms.date", "dc:date", "citation_date"})
+
+
+def _meta_dates(page: _Page) -> Iterator[tuple[str, str, str]]:
+    """(key, kind, content) of every date-bearing meta tag; kind is published/date/modified."""
+    if page.tree is None:
+        return
+    for meta in page.tree.css("meta"):
+        attrs = meta.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        content = attrs.get("content") or ""
+        if not key or not content:
+            continue
+        if _META_MODIFIED.search(key):
+            yield key, "modified", content
+        elif _META_PUBLISHED.search(key):
+            yield key, "published", content
+        elif key in _META_GENERIC_DATE:
+            yield key, "date", content
+
+
+def _meta_of_kind(page: _Page, kind: str) -> Iterator[Candidate]:
+    for key, found_kind, content in _meta_dates(page):
+        if found_kind == kind:
+            found = parse_machine_date(content) or parse_text_date(content, page.day_first)
+            if found is not None:
+                yield f"meta:{key}", found
+
+
+def find_meta_published(page: _Page) -> Iterator[Candidate]:
+    return _meta_of_kind(page, "published")
+
+
+def find_meta_date(page: _Page) -> Iterator[Candidate]:
+    return _meta_of_kind(page, "date")
+
+
+def find_meta_modified(page: _Page) -> Iterator[Candidate]:
+    return _meta_of_kind(page, "modified")
+
+
+# --- finders: dated elements in the article ----------------------------------------------------
+_PUBLISHED_HINT = re.compile(r"publish|posted|created|entry-date|pubdate|datepublished")
+_MODIFIED_HINT = re.compile(r"modif|updat|edited|revis")
+
+
+def _node_hint(node: LexborNode) -> str:
+    attrs = node.attributes
+    return " ".join(
+        attrs.get(name) or "" for name in ("class", "id", "itemprop", "pubdate")
+    ).lower() + (" pubdate" if "pubdate" in attrs else "")
+
+
+def _element_date(node: LexborNode, day_first: bool) -> datetime.date | None:
+    """Date carried by an element: its machine attribute, else its (short) text."""
+    attrs = node.attributes
+    for name in ("datetime", "content", "data-datetime", "data-date", "title"):
+        value = attrs.get(name)
+        if value:
+            found = parse_machine_date(value) or parse_text_date(value, day_first)
+            if found is not None:
+                return found
+    return parse_text_date(node.text(separator=" ")[:MAX_ELEMENT_TEXT], day_first)
+
+
+def _article_elements(page: _Page, selector: str) -> Iterator[LexborNode]:
+    """Elements matching `selector` outside chrome, in document order, bounded."""
+    if page.tree is None:
+        return
+    for count, node in enumerate(page.tree.css(selector)):
+        if count >= MAX_ELEMENTS:
+            return
+        if not _in_chrome(node):
+            yield node
+
+
+def find_itemprop_published(page: _Page) -> Iterator[Candidate]:
+    for node in _article_elements(page, '[itemprop="datePublished"]'):
+        found = _element_date(node, page.day_first)
+        if found is not None:
+            yield "itemprop:datePublished", found
+
+
+def find_time_element(page: _Page) -> Iterator[Candidate]:
+    """`<time>` in the article: one marked as published first, else the first unmarked one."""
+    unmarked: list[datetime.date] = []
+    for node in _article_elements(page, "time"):
+        hint = _node_hint(node)
+        found = _element_date(node, page.day_first)
+        if found is None or _MODIFIED_HINT.search(hint):
+            continue
+        if _PUBLISHED_HINT.search(hint):
+            yield "time-element:published", found
+        else:
+            unmarked.append(found)
+    for found in unmarked:
+        yield "time-element", found
+
+
+_DATE_CLASS_SELECTOR = (
+    '[class*="date"], [id*="date"], [class*="publish"], [class*="posted"], [class*="byline"], '
+    '[class*="datum"], [class*="fecha"], [class*="time"], [class*="meta"], [class*="info"]'
+)
+
+
+def find_date_element(page: _Page) -> Iterator[Candidate]:
+    """Short elements whose class says they carry a date (post-date, datum, byline, entry-meta)."""
+    for node in _article_elements(page, _DATE_CLASS_SELECTOR):
+        if _MODIFIED_HINT.search(_node_hint(node)):
+            continue
+        found = _element_date(node, page.day_first)
+        if found is not None:
+            yield "date-element", found
+
+
+# --- finders: visible text ----------------------------------------------------------------------
+_PUBLISHED_LINE = re.compile(
+    r"(?i)\b(?:first\s+published|published|posted|publication|publié|publiée|mis\s+en\s+ligne|"
+    r"veröffentlicht|erschienen|publicado|publicada|pubblicato|gepubliceerd|geplaatst)\b"
+)
+
+
+def find_published_line(page: _Page) -> Iterator[Candidate]:
+    """A visible "Published ... <date>" line; the date must follow the marker closely."""
+    for marker in _PUBLISHED_LINE.finditer(page.text):
+        window = page.text[marker.end() : marker.end() + PUBLISHED_LINE_GAP + 30]
+        date_match = _DATE_IN_TEXT.search(window)
+        if date_match is None or date_match.start() > PUBLISHED_LINE_GAP:
+            continue
+        found = _date_from_match(date_match, page.day_first)
+        if found is not None:
+            yield "text:published-line", found
+
+
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)"
+    r"|(?<![\d])((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)"
+)
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)/")
+
+
+def find_url_date(page: _Page) -> Iterator[Candidate]:
+    """/2018/07/06/, /2018-07-06/, /20180706/ in the URL path."""
+    path = page.url.split("?", 1)[0][:2000]
+    for match in _URL_DATE.finditer(path):
+        if match[1]:
+            found = _make_date(int(match[1]), int(match[3]), int(match[4]))
+        else:
+            found = _make_date(int(match[5]), int(match[6]), int(match[7]))
+        if found is not None:
+            yield "url", found
+
+
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s{0,3}([^\W\d_]{3,10})")
+_MONTH_DAY = re.compile(r"([^\W\d_]{3,10})\.?\s{0,3}(\d{1,2})(?!\d)")
+
+
+def _day_and_month(text: str) -> tuple[int, int] | None:
+    """(month, day) from a year-less dateline date: "March 3", "29 APR", "5. Juli"."""
+    for pattern, month_group, day_group in ((_MONTH_DAY, 1, 2), (_DAY_MONTH, 2, 1)):
+        match = pattern.search(text[:40])
+        if match:
+            month = month_number(match[month_group])
+            if month is not None:
+                return month, int(match[day_group])
+    return None
+
+
+def find_dateline_date(page: _Page) -> Iterator[Candidate]:
+    """The dateline's day and month in the latest year that does not put it after the crawl."""
+    if not page.dateline_date_text or page.dateline_limit is None:
+        return
+    parsed = _day_and_month(page.dateline_date_text)
+    if parsed is None:
+        return
+    month, day = parsed
+    limit = page.dateline_limit
+    for year in (limit.year, limit.year - 1):
+        found = _make_date(year, month, day)
+        if found is not None and found <= limit:
+            yield "dateline", found
+            return
+
+
+# --- the cascade and its judge ------------------------------------------------------------------
+CASCADE: tuple[Finder, ...] = (
+    find_url_date,
+    find_json_ld_published,
+    find_meta_published,
+    find_itemprop_published,
+    find_time_element,
+    find_published_line,
+    find_date_element,
+    find_meta_date,
+    find_dateline_date,
+    find_json_ld_modified,
+    find_meta_modified,
+)
+
+
+def _first_plausible(page: _Page) -> PublishedDate | None:
+    """The first candidate of the cascade that lies between the web's start and the crawl."""
+    for finder in CASCADE:
+        for source, found in finder(page):
+            if MIN_DATE <= found <= page.latest:
+                return PublishedDate(found, source)
+    return None
+
+
+def _dateline_limit(url: str, fetched_at: datetime.datetime | None) -> datetime.date | None:
+    """Latest day a year-less dateline date can denote: the crawl, or the end of the URL's year."""
+    match = _URL_YEAR.search(url[:2000])
+    url_end = datetime.date(int(match[1]), 12, 31) if match else None
+    if fetched_at is None:
+        return url_end
+    return min(fetched_at.date(), url_end) if url_end is not None else fetched_at.date()
+
+
+def find_published_date(
+    *,
+    url: str,
+    tree: LexborHTMLParser | None,
+    dump: str | None,
+    body: str,
+    fetched_at: datetime.datetime | None,
+    dateline_date_text: str | None,
+) -> PublishedDate | None:
+    """The article's original publication day, or None when the page gives no trustworthy date.
+
+    Never raises: a broken page must not stop the stream, it just gets no date.
+    """
+    try:
+        latest = fetched_at.date() if fetched_at is not None else datetime.date.today()
+        page = _Page(
+            url=url,
+            tree=tree,
+            text=_visible_text(tree, dump, body),
+            day_first=not _declares_month_first(tree),
+            latest=latest,
+            dateline_limit=_dateline_limit(url, fetched_at),
+            dateline_date_text=dateline_date_text,
+        )
+        return _first_plausible(page)
+    except Exception:  # the stream must survive any page
+        return None
