@@ -27,6 +27,7 @@ class Stage(StrEnum):
     LANGUAGE = "language"
     PUBLISHED_DATE = "published_date"
     ENCODE = "encode"
+    PRODUCE = "produce"
 
 
 class RecordRejected(Exception):

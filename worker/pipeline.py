@@ -49,6 +49,14 @@ class Enriched:
     value: bytes
     article: dict[str, Any]
 
+    @property
+    def headers(self) -> Headers:
+        """Lets consumers route or filter by language without decoding the value."""
+        return (
+            ("language", self.article["language"].encode()),
+            ("pipeline.version", PIPELINE_VERSION.encode()),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
@@ -56,6 +64,7 @@ class DeadLetter:
     value: bytes
     headers: Headers
     error: RecordRejected
+    truncated: bool
 
 
 Outcome = Enriched | DeadLetter
@@ -87,6 +96,7 @@ def dead_letter(
         value=encode(document),
         headers=dead_letter_headers(received, error),
         error=error,
+        truncated=document["original"]["truncated"],
     )
 
 

@@ -15,7 +15,7 @@ import orjson
 from worker import PIPELINE_VERSION
 from worker.failures import ErrorCode, RecordRejected, Stage
 
-Headers = tuple[tuple[str, bytes], ...]
+Headers = tuple[tuple[str, bytes | None], ...]
 
 
 @dataclass(frozen=True, slots=True)

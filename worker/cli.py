@@ -1,0 +1,97 @@
+"""The `article-worker` command: run the worker, try it on the embedded broker, enrich files."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from worker.offline import STDIO, enrich_file
+from worker.settings import SettingsError, load_settings
+
+
+def _add_pipeline_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-record-bytes", type=int, help="larger raw records are dead-lettered (default 4 MiB)"
+    )
+    parser.add_argument("--language-backend", choices=["langdetect", "langdetect-rs"])
+
+
+def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--broker", help="kafka://HOST:PORT[,HOST:PORT]; default: start an embedded broker"
+    )
+    parser.add_argument("--raw-topic")
+    parser.add_argument("--enriched-topic")
+    parser.add_argument("--dead-letter-topic")
+    parser.add_argument("--group", help="consumer group (and faust app id)")
+    parser.add_argument("--partitions", type=int, help="partitions of topics the worker creates")
+    parser.add_argument("--web-host", help="bind address of the web port (default 127.0.0.1)")
+    parser.add_argument("--web-port", type=int)
+    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    _add_pipeline_flags(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="article-worker",
+        description="Enrich crawled news articles from Kafka: main text, language, dateline, date.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="the long-running worker")
+    _add_stream_flags(run)
+    demo = commands.add_parser("demo", help="embedded broker + worker + sample articles, then exit")
+    _add_pipeline_flags(demo)
+    enrich = commands.add_parser(
+        "enrich", help="offline: raw JSON lines in, enriched JSON lines out"
+    )
+    enrich.add_argument("--input", default=STDIO, help="JSON lines file (.gz ok) or - for stdin")
+    enrich.add_argument("--output", default=STDIO, help="enriched JSON lines, or - for stdout")
+    enrich.add_argument("--dead-letter", help="dead letters as JSON lines (default: stderr)")
+    _add_pipeline_flags(enrich)
+    return parser
+
+
+SETTINGS_FLAGS = (
+    "broker",
+    "raw_topic",
+    "enriched_topic",
+    "dead_letter_topic",
+    "group",
+    "partitions",
+    "web_host",
+    "web_port",
+    "log_level",
+    "max_record_bytes",
+    "language_backend",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    flags: dict[str, Any] = {name: getattr(args, name, None) for name in SETTINGS_FLAGS}
+    try:
+        settings = load_settings(flags)
+    except SettingsError as error:
+        print(f"article-worker: configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "enrich":
+        summary = enrich_file(args.input, args.output, args.dead_letter, settings.pipeline)
+        codes = ", ".join(f"{code} {count}" for code, count in sorted(summary.dead_letters.items()))
+        print(
+            f"article-worker enrich: {summary.total} records, {summary.enriched} enriched, "
+            f"{summary.total - summary.enriched} dead letters{f' ({codes})' if codes else ''}",
+            file=sys.stderr,
+        )
+        return 0
+    if args.command == "demo":
+        from worker.demo import run_demo
+
+        return run_demo(settings)
+    from worker.stream.runner import run_worker
+
+    run_worker(settings)
+    return 0

@@ -1,0 +1,85 @@
+"""Getting an outcome safely onto its output topic before the raw offset may be committed.
+
+A send that fails is retried with backoff for as long as it takes: the raw record stays
+unacknowledged (so uncommitted) until its enriched record or dead letter is on the broker.
+A value the broker refuses as too large is turned into something it will take.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiokafka.errors import MessageSizeTooLargeError
+
+from worker.failures import ErrorCode, RecordRejected, Stage
+from worker.pipeline import DeadLetter, Enriched, Outcome, dead_letter
+from worker.records import Headers, Received
+
+log = logging.getLogger(__name__)
+
+# Kafka refuses values over ~1 MB by default; a cut original, base64-encoded, must fit under it.
+TRUNCATED_ORIGINAL_BYTES = 512 * 1024
+RETRY_FIRST_DELAY_S = 0.5
+RETRY_MAX_DELAY_S = 30.0
+
+Send = Callable[[str, bytes | None, bytes, Headers], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputTopics:
+    enriched: str
+    dead_letter: str
+
+
+def _is_too_large(error: BaseException) -> bool:
+    while error is not None:
+        if isinstance(error, MessageSizeTooLargeError):
+            return True
+        error = error.__cause__  # type: ignore[assignment]
+    return False
+
+
+async def deliver(
+    outcome: Outcome, received: Received, topics: OutputTopics, send: Send
+) -> Outcome:
+    """Publish the outcome and return what was actually published once the broker has it."""
+    while True:
+        try:
+            await _send_with_retry(outcome, topics, send)
+            return outcome
+        except Exception as error:
+            if not _is_too_large(error):
+                raise
+            outcome = _smaller(outcome, received)
+
+
+def _smaller(outcome: Outcome, received: Received) -> DeadLetter:
+    if isinstance(outcome, Enriched):
+        rejected = RecordRejected(
+            ErrorCode.TOO_LARGE,
+            Stage.PRODUCE,
+            f"the enriched record ({len(outcome.value)} bytes) is larger than the broker accepts",
+        )
+        return dead_letter(received, rejected)
+    if outcome.truncated:
+        raise RuntimeError("the broker refuses even a truncated dead letter; raise its size limit")
+    return dead_letter(received, outcome.error, keep_bytes=TRUNCATED_ORIGINAL_BYTES)
+
+
+async def _send_with_retry(outcome: Outcome, topics: OutputTopics, send: Send) -> None:
+    if isinstance(outcome, Enriched):
+        target, headers = topics.enriched, outcome.headers
+    else:
+        target, headers = topics.dead_letter, outcome.headers
+    delay = RETRY_FIRST_DELAY_S
+    while True:
+        try:
+            await send(target, outcome.key, outcome.value, headers)
+            return
+        except Exception as error:
+            if _is_too_large(error):
+                raise
+            log.warning("could not publish to %s (%s); retrying in %.1fs", target, error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_S)

@@ -1,0 +1,42 @@
+"""Running the faust worker in this process, on the configured broker or an embedded one."""
+
+import asyncio
+import logging
+from dataclasses import replace
+
+import faust
+
+from worker.settings import Settings
+from worker.stream.app import build_app
+from worker.stream.broker import EmbeddedBroker
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(settings: Settings) -> None:
+    """Blocks until SIGINT/SIGTERM; faust commits what is done on the way out."""
+    broker: EmbeddedBroker | None = None
+    if settings.broker is None:
+        broker = EmbeddedBroker()
+        asyncio.run(_start_embedded(broker, settings))
+        settings = replace(settings, broker=broker.url)
+        print(
+            f"embedded broker listening on {broker.bootstrap}: produce raw articles to "
+            f"{settings.raw_topic!r}, read {settings.enriched_topic!r} and "
+            f"{settings.dead_letter_topic!r} (memory only: gone when the worker stops)",
+            flush=True,
+        )
+    try:
+        worker = faust.Worker(build_app(settings), loglevel=settings.log_level.upper(), quiet=True)
+        worker.execute_from_commandline()
+    finally:
+        if broker is not None:
+            broker.stop()
+
+
+async def _start_embedded(broker: EmbeddedBroker, settings: Settings) -> None:
+    await broker.start()
+    await broker.create_topics(
+        [settings.raw_topic, settings.enriched_topic, settings.dead_letter_topic],
+        settings.partitions,
+    )
