@@ -12,6 +12,7 @@ the headline and the story, then footers, related headlines and comments. The st
 5. `find_title`      the headline-like line just above the run, if any.
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -24,6 +25,8 @@ MAX_INPUT_CHARS = 2_000_000  # a news page dump is < 300 kB; beyond 2 MB it is n
 MAX_LINES = 20_000  # same bound in lines: menus of a huge portal stay far below this
 MAX_LINE_CHARS = 20_000  # one paragraph is < 5 kB; longer "lines" are blobs, clipped for scoring
 PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
+MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word paragraph is text
+COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
 MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are not
 LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
 CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
@@ -31,9 +34,13 @@ SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30
 DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
 BOILER_PENALTY = 8.0  # share/cookie/subscribe lines: chrome, never article text
 CAPTION_PENALTY = 1.0  # captions sit inside articles: mild, so they do not split the body
-TRAILER_PENALTY = 40.0  # "Related articles", "Most read": bridged only by a really long body tail
 MAX_DATE_LINE_UNITS = 9  # "Updated 03 May, 2024 11:03 PM" has 6; longer lines are sentences
 MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
+MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
+CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
+LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
+MAX_STAMP_UNITS = 15  # "Jane Doe on September 12, 2018 at 4:47 pm said:" has 12 words
+MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol": 6 of 11 tokens
 TITLE_LOOKBACK = 8  # headline, byline, date, photo and caption fit in the 8 lines above the body
 MIN_TITLE_UNITS = 2  # a one-word line above the body is a section label, not a headline
 MAX_TITLE_UNITS = 40  # headlines are < 25 words; a longer line is a standfirst or a paragraph
@@ -45,12 +52,14 @@ class Kind(Enum):
     PROSE = "prose"  # a sentence or a paragraph
     SHORT = "short"  # a label, menu item, headline or subheading
     TEASER = "teaser"  # a cut-off summary ("..."), as in lists of other stories
-    DATE = "date"  # a bare date or time
+    DATE = "date"  # a bare date, with day or month or year ("Updated 03 May, 2024", "2 days ago")
+    TIME = "time"  # a bare clock time ("10:32", "14h05"), as between live-blog entries
     CAPTION = "caption"  # a photo caption or credit
     BOILER = "boiler"  # share, follow, subscribe, cookie, login, skip-to-content
     INSERT = "insert"  # "Read more: ...", "Advertisement": dropped, costs nothing
     TRAILER = "trailer"  # heading of a list of other stories ("Related", "Most read")
-    STOP = "stop"  # the article is over: "Published in ...", copyright, comments
+    STOP = "stop"  # the article is over: "Published in ...", copyright
+    COMMENTS = "comments"  # the comment section starts: "12 Comments", "Leave a reply"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +152,11 @@ _STOP_STARTS = re.compile(
         "originally published",
         "this article was originally published",
         "copyright",
+    )
+)
+# Line starts that open a comment section.
+_COMMENTS_STARTS = re.compile(
+    _phrases(
         "leave a reply",
         "leave a comment",
         "post a comment",
@@ -395,7 +409,31 @@ _RELATIVE_TIME = re.compile(
     r"\d{1,3}\s?(?:min|mins|minutes|h|hr|hrs|hours|hour|d|days|day|m)\b\.?\s?ago"
     r"|\bago$|^(?:il y a|vor|hace|há|fa)\s\d"
 )
+# The end of a comment's header: "Jane on September 12, 2018 at 4:47 pm said:".
+_COMMENT_STAMP = re.compile(
+    r"(?:"
+    + _phrases(
+        "said",
+        "says",
+        "wrote",
+        "writes",
+        "a écrit",
+        "schrieb",
+        "schreibt",
+        "dice",
+        "escribió",
+        "scrive",
+        "disse",
+        "escreveu",
+        "schreef",
+        "zegt",
+        "пишет",
+        "написал",
+    )
+    + r")\s?:$"
+)
 _WORD = re.compile(r"\w+")
+_TIME_WORDS = frozenset(("am", "pm", "h", "gmt", "utc", "cet", "est", "pst", "et", "uhr", "às"))
 
 
 def _is_cjk(ch: str) -> bool:
@@ -428,14 +466,36 @@ def _ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
-def _is_date_line(lower: str, units: float) -> bool:
+def _is_cookie_notice(text: str, units: float) -> bool:
+    """Consent banners are prose, but name cookies early and are not article-long."""
+    return units <= MAX_COOKIE_NOTICE_UNITS and "cookie" in text[:COOKIE_WINDOW].lower()
+
+
+def _reads_as_sentences(text: str) -> bool:
+    """An unpunctuated long line is prose only if it has inner punctuation and a capital start.
+
+    Tag clouds and keyword lists ("adote um amigo agua alerta ...") have neither.
+    """
+    first = text[0]
+    starts_well = not first.isalpha() or first.isupper() or not first.islower()
+    return starts_well and any(mark in text for mark in (". ", ", ", "; ", "، ", "\uff0c", "。"))
+
+
+def _date_kind(lower: str, units: float) -> Kind | None:
+    """DATE for a line that is mostly a date, TIME for a bare clock time, else None."""
     if units > MAX_DATE_LINE_UNITS:
-        return False
+        return None
     if _RELATIVE_TIME.search(lower):
-        return True
+        return Kind.DATE
+    if not _DATE_HINT.search(lower):
+        return None
     words = _WORD.findall(lower)
-    has_month = any(w in MONTHS for w in words)
-    return bool(_DATE_HINT.search(lower)) and (has_month or sum(w.isdigit() for w in words) >= 2)
+    dated = [w for w in words if w.isdigit() or w in MONTHS or w in _TIME_WORDS]
+    if len(dated) < MIN_DATE_SHARE * len(words):
+        return None
+    if any(w in MONTHS or len(w) == 4 for w in dated):
+        return Kind.DATE
+    return Kind.TIME if len(dated) >= 2 else None
 
 
 def classify_line(text: str) -> Line:
@@ -446,23 +506,28 @@ def classify_line(text: str) -> Line:
     short = units <= MAX_MARKER_UNITS
     if head.strip(" .:!") in _AD_LABELS or _INSERT_STARTS.match(head):
         return Line(text, Kind.INSERT, units)
-    if _STOP_STARTS.match(head) or (short and _COMMENTS_HEAD.match(head)):
+    if short and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
+        return Line(text, Kind.COMMENTS, units)
+    if _STOP_STARTS.match(head):
         return Line(text, Kind.STOP, units)
     if units <= 2 * MAX_MARKER_UNITS and _RIGHTS.search(head):
         return Line(text, Kind.STOP, units)
     if short and _TRAILER_HEADS.match(head):
         return Line(text, Kind.TRAILER, units)
-    if _BOILER_STARTS.match(head) and (short or "cookie" in head):
-        return Line(text, Kind.BOILER, units)
-    if "cookie" in head and ("privacy" in head or "consent" in head or "accept" in head):
+    if (_BOILER_STARTS.match(head) and short) or _is_cookie_notice(text, units):
         return Line(text, Kind.BOILER, units)
     if _CAPTION_STARTS.match(head) or (units <= 60 and _CAPTION_ENDS.search(tail)):
         return Line(text, Kind.CAPTION, units)
-    if _is_date_line(head, units):
+    if units <= MAX_STAMP_UNITS and _COMMENT_STAMP.search(tail) and _DATE_HINT.search(head):
         return Line(text, Kind.DATE, units)
+    date_kind = _date_kind(head, units)
+    if date_kind is not None:
+        return Line(text, date_kind, units)
     if text.endswith(("...", "…")) and units < LONG_LINE_UNITS * 2:
         return Line(text, Kind.TEASER, units)
-    if units >= LONG_LINE_UNITS or (units >= MIN_PROSE_UNITS and _ends_sentence(text)):
+    if _ends_sentence(text) and units >= MIN_PROSE_UNITS:
+        return Line(text, Kind.PROSE, units)
+    if units >= LONG_LINE_UNITS and _reads_as_sentences(text):
         return Line(text, Kind.PROSE, units)
     return Line(text, Kind.SHORT, units)
 
@@ -476,33 +541,56 @@ def line_weight(line: Line) -> float:
             return 0.0
         case Kind.CAPTION:
             return -CAPTION_PENALTY
-        case Kind.DATE:
+        case Kind.DATE | Kind.TIME:
             return -DATE_PENALTY
         case Kind.BOILER:
             return -BOILER_PENALTY
-        case Kind.TRAILER:
-            return -TRAILER_PENALTY
         case _:
             return -SHORT_PENALTY
 
 
+def listing_dates(lines: list[Line]) -> set[int]:
+    """Indices of DATE lines with another DATE line close by: the rhythm of a list of stories.
+
+    An article has one date line (under its headline); related lists and comment threads repeat
+    headline, date, teaser. Clock-only times (live-blog entries) are TIME lines and do not count.
+    """
+    dates = [index for index, line in enumerate(lines) if line.kind is Kind.DATE]
+    close_pairs = [(a, b) for a, b in itertools.pairwise(dates) if b - a <= LISTING_WINDOW]
+    return {index for pair in close_pairs for index in pair}
+
+
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
-    """[start, end) of the heaviest contiguous run of lines, not crossing a STOP line."""
+    """[start, end) of the heaviest run of lines, cut at footers, story lists and comments.
+
+    A run never crosses a STOP or TRAILER line or a listing date. The article precedes its
+    footer and comments, so once a heavy run has been closed by such a line, a later run must be
+    CLOSED_FACTOR times heavier to replace it; after a comment-section heading nothing can.
+    """
+    listing = listing_dates(lines)
     best: tuple[float, int, int] | None = None
+    bar_for_new_run = 0.0
     total, start = 0.0, 0
     for index, line in enumerate(lines):
-        if line.kind is Kind.STOP:
+        if line.kind in (Kind.STOP, Kind.TRAILER, Kind.COMMENTS) or index in listing:
+            if best is not None and best[0] >= MIN_BODY_UNITS:
+                if line.kind is Kind.COMMENTS:
+                    break
+                bar_for_new_run = max(bar_for_new_run, best[0] * CLOSED_FACTOR)
             total, start = 0.0, index + 1
             continue
         if total <= 0:
             total, start = 0.0, index
         total += line_weight(line)
-        if total > 0 and (best is None or total > best[0]):
+        growing_best = best is not None and best[1] == start
+        if total > (best[0] if growing_best else max(bar_for_new_run, best[0] if best else 0.0)):
             best = (total, start, index + 1)
     return None if best is None else (best[1], best[2])
 
 
-_DROPPED_IN_BODY = frozenset((Kind.INSERT, Kind.CAPTION, Kind.BOILER, Kind.DATE, Kind.TRAILER))
+_DROPPED_IN_BODY = frozenset(
+    (Kind.INSERT, Kind.CAPTION, Kind.BOILER, Kind.DATE, Kind.TIME, Kind.TRAILER)
+)
 
 
 def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
