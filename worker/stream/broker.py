@@ -88,6 +88,9 @@ class EmbeddedBroker:
                 raise BrokerUnavailable(
                     f"Tansu exited with code {self._process.returncode} at start"
                 )
+            if not await _port_open(self.port):
+                await asyncio.sleep(0.05)
+                continue
             with contextlib.suppress(KafkaError, OSError):
                 admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
                 await admin.start()
@@ -120,6 +123,17 @@ class EmbeddedBroker:
 
     async def __aexit__(self, *exc: object) -> None:
         self.stop()
+
+
+async def _port_open(port: int) -> bool:
+    """A plain TCP probe first, so the Kafka client does not log errors while Tansu boots."""
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True
 
 
 async def create_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None:

@@ -1,0 +1,63 @@
+"""A worker in its own process, as operators run it: started, stopped with SIGTERM, or killed."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from worker.stream.broker import free_port
+
+STOP_TIMEOUT_S = 15.0
+
+
+class WorkerProcess:
+    def __init__(
+        self, broker_url: str, log_path: Path, extra_args: list[str] | None = None
+    ) -> None:
+        self.broker_url = broker_url
+        self.log_path = log_path
+        self.web_port = free_port()
+        self.extra_args = extra_args or []
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "worker",
+            "run",
+            "--broker",
+            self.broker_url,
+            "--web-port",
+            str(self.web_port),
+            *self.extra_args,
+        ]
+        with open(self.log_path, "ab") as log:
+            self._process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> int:
+        """SIGTERM, then wait; kill if it overstays. Returns the exit code."""
+        assert self._process is not None
+        if self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                return self._process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        return self._process.wait()
+
+    def kill(self) -> None:
+        assert self._process is not None
+        self._process.kill()
+        self._process.wait()
