@@ -1,0 +1,281 @@
+"""Dateline detection: every briefed style, look-alike labels, chrome before it, hostile input."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench import corpora
+from bench.quality_dateline import lookalike_cases
+from worker.extract.dateline import Dateline, split_dateline
+
+# (text, location, agency, date_text, body after removal): invented sentences, one per style.
+STYLES = [
+    (
+        "BEIRUT: Rebels in Syria\u2019s battered south have agreed to a ceasefire deal.",
+        "BEIRUT",
+        None,
+        None,
+        "Rebels in",
+    ),
+    (
+        "LONDON, March 3 (Reuters) - British factory output rose last month.",
+        "LONDON",
+        "Reuters",
+        "March 3",
+        "British",
+    ),
+    (
+        "JERUSALEM/CAIRO (Reuters) - Israel and Egypt held talks on Sunday.",
+        "JERUSALEM/CAIRO",
+        "Reuters",
+        None,
+        "Israel",
+    ),
+    (
+        "BILLINGS, Mont. (AP) — A wildfire near the town grew overnight.",
+        "BILLINGS, Mont.",
+        "AP",
+        None,
+        "A wildfire",
+    ),
+    (
+        "Lausanne (AFP) \u2013 The court of arbitration ruled on Friday.",
+        "Lausanne",
+        "AFP",
+        None,
+        "The",
+    ),
+    (
+        "WASHINGTON (UPI) -- The Senate passed the bill late Tuesday.",
+        "WASHINGTON",
+        "UPI",
+        None,
+        "The",
+    ),
+    (
+        "Karachi, July 5: The provincial government announced a plan.",
+        "Karachi",
+        None,
+        "July 5",
+        "The",
+    ),
+    (
+        "THE HAGUE — Judges at the international court opened hearings on Monday in a case.",
+        "THE HAGUE",
+        None,
+        None,
+        "Judges",
+    ),
+    ("(ANSA) - ROMA, 29 APR - Il governo ha approvato il decreto.", "ROMA", "ANSA", "29 APR", "Il"),
+    (
+        "MOSCÚ, 3 mar (EFE) - El Gobierno ruso anunció hoy nuevas medidas.",
+        "MOSCÚ",
+        "EFE",
+        "3 mar",
+        "El",
+    ),
+    ("İSTANBUL (AA) - Kentte yeni bir rekor kirildi bu hafta.", "İSTANBUL", "AA", None, "Kentte"),
+    (
+        "NEW YORK, Feb 26 - Moody's said it lowered the ratings.",
+        "NEW YORK",
+        None,
+        "Feb 26",
+        "Moody's",
+    ),
+    (
+        "TOKYO - The Bank of Japan intervened in early afternoon trading to support the dollar.",
+        "TOKYO",
+        None,
+        None,
+        "The Bank",
+    ),
+    (
+        "ST JOSEPH, Mo., March 2 - The board raised the dividend.",
+        "ST JOSEPH, Mo.",
+        None,
+        "March 2",
+        "The",
+    ),
+    (
+        "SÃO PAULO (Reuters) - Brazil's central bank held rates.",
+        "SÃO PAULO",
+        "Reuters",
+        None,
+        "Brazil's",
+    ),
+    (
+        "MÉXICO, 12 de marzo (EFE) - El presidente dijo hoy que sí.",
+        "MÉXICO",
+        "EFE",
+        "12 de marzo",
+        "El",
+    ),
+    ("BERLIN, 3. März (dpa) - Die Regierung hat beschlossen.", "BERLIN", "dpa", "3. März", "Die"),
+    (
+        "NEW DELHI, Oct 5 (IANS) The government announced a scheme.",
+        "NEW DELHI",
+        "IANS",
+        "Oct 5",
+        "The",
+    ),
+    (
+        "New Delhi, March 3, 2024: The court said that it would rule.",
+        "New Delhi",
+        None,
+        "March 3, 2024",
+        "The",
+    ),
+    (
+        "CHICAGO, April - Labor officials expect healthy job growth.",
+        "CHICAGO",
+        None,
+        "April",
+        "Labor",
+    ),
+    ("Caracas, march 4 - venezuela's oil output rose.", "Caracas", None, "march 4", "venezuela's"),
+    ("ATLANTA, Apri 1 - Digital Communications said it won.", "ATLANTA", None, "Apri 1", "Digital"),
+]
+
+
+@pytest.mark.parametrize(("text", "location", "agency", "date_text", "body_start"), STYLES)
+def test_each_dateline_style_is_found_and_removed(
+    text: str, location: str, agency: str | None, date_text: str | None, body_start: str
+) -> None:
+    dateline, body = split_dateline(text)
+    assert dateline == Dateline(location, agency, date_text, text[: len(text) - len(body)])
+    assert body.startswith(body_start)
+    assert dateline.raw + body == text
+
+
+def test_seed_beirut() -> None:
+    dateline, body = split_dateline(
+        "BEIRUT: Rebels in Syria\u2019s battered south have agreed to talks."
+    )
+    assert dateline is not None
+    assert (dateline.location, dateline.agency, dateline.date_text) == ("BEIRUT", None, None)
+    assert body.startswith("Rebels in Syria")
+
+
+def test_dateline_after_headline_byline_and_date_lines_keeps_those_lines() -> None:
+    text = (
+        "Storm batters the coast\n\nBy Jane Doe\n\nMarch 3, 2024\n\n"
+        "MIAMI (AP) — A powerful storm battered the coast on Sunday.\n\nMore text."
+    )
+    dateline, body = split_dateline(text)
+    assert dateline is not None
+    assert (dateline.location, dateline.agency) == ("MIAMI", "AP")
+    assert body == (
+        "Storm batters the coast\n\nBy Jane Doe\n\nMarch 3, 2024\n\n"
+        "A powerful storm battered the coast on Sunday.\n\nMore text."
+    )
+
+
+def test_wire_title_line_with_dash_does_not_hide_the_dated_dateline() -> None:
+    text = (
+        "STEEL EXCHANGES - RATE CALCULATION\n"
+        "    LONDON, April 7 - The following rates were set\nby the exchange today.\n"
+    )
+    dateline, body = split_dateline(text)
+    assert dateline is not None
+    assert (dateline.location, dateline.date_text) == ("LONDON", "April 7")
+    assert body.startswith("STEEL EXCHANGES - RATE CALCULATION\n    The following")
+
+
+def test_noisy_wire_prefix_is_part_of_raw() -> None:
+    dateline, body = split_dateline("HEADLINE\n    ****RIO DE JANEIRO, March 5 - Brazil said.")
+    assert dateline is not None
+    assert dateline.location == "RIO DE JANEIRO"
+    assert dateline.raw == "****RIO DE JANEIRO, March 5 - "
+    assert body == "HEADLINE\n    Brazil said."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UPDATE: The company said profits rose sharply in the third quarter of the year.",
+        "UPDATE 2-Oil prices fall as supply grows",
+        "EXCLUSIVE: Inside the deal that nobody saw coming in the capital this week.",
+        "FILE PHOTO: A man walks past the central bank building in London on Monday.",
+        "EDITOR'S NOTE: This story has been updated to correct the name of the city.",
+        "ANALYSIS-China's economy slows as exports fall",
+        "AP FACT CHECK: Trump's claims about the economy do not hold up to scrutiny.",
+        "WATCH: The moment a bear walks into a store and helps itself to the candy.",
+        "BREAKING: Explosion reported downtown near the station, police said on Monday.",
+        "OPINION: Why we need better schools in every town and city across the land.",
+        "Q&A: What you need to know about the vote on Sunday and what comes next.",
+        "Note: This article was updated on Monday with comments from the ministry.",
+        "The minister said: we will not back down on this issue, whatever happens.",
+        "NYSE INDEX AT 1530",
+        "******MAY DEPARTMENT STORES SEES HIGHER PROFIT\nBlah blah blah.",
+        "Obama — The Man Who Would Be King",
+        "TRUMP: I will not resign",
+        "CORRECTION - ASHTON-TATE ITEM\n    In Torrance item please read 24.7 mln.",
+        "BANGKOK TAPIOCA - APRIL 7 Thai pellets sold at 255 marks a tonne.",
+        "Published: March 3, 2024",
+        "",
+    ],
+)
+def test_lookalike_labels_give_no_dateline(text: str) -> None:
+    assert split_dateline(text) == (None, text)
+
+
+def test_benchmark_lookalike_set_has_no_false_positive() -> None:
+    found = [text for text in lookalike_cases() if split_dateline(text)[0] is not None]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A" * 1_000_000,
+        "BEIRUT" + " -" * 500_000,
+        "x" * 5_000_000,
+        "LONDON, " + "March " * 200_000,
+        "(" * 1_000_000,
+        "\n" * 1_000_000,
+        "a:" * 1_000_000,
+    ],
+)
+def test_pathological_input_gives_no_dateline(text: str) -> None:
+    dateline, body = split_dateline(text)
+    assert dateline is None
+    assert body is text
+
+
+def test_dateline_before_a_huge_single_line_body() -> None:
+    text = "TOKYO - The Bank of Japan intervened in the market " + "again " * 1_000_000
+    dateline, body = split_dateline(text)
+    assert dateline is not None and dateline.location == "TOKYO"
+    assert body == text[len("TOKYO - ") :]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_never_raises_and_only_removes_the_raw_prefix(text: str) -> None:
+    dateline, body = split_dateline(text)
+    if dateline is None:
+        assert body == text
+    else:
+        assert len(body) == len(text) - len(dateline.raw)
+        assert dateline.raw in text
+
+
+def test_reuters_dev_cases_match_their_labels() -> None:
+    if not corpora.CORPORA.exists():
+        pytest.skip("shared corpora not available")
+    cases = list(corpora.read_cases("dateline", limit=400))
+    hits = 0
+    false_positives = 0
+    positives = [case for case in cases if case["expected_dateline"] is not None]
+    for case in cases:
+        dateline, _ = split_dateline(case["text"])
+        expected = case["expected_dateline"]
+        if expected is None:
+            false_positives += dateline is not None
+        elif dateline is not None:
+            hits += (dateline.location, dateline.date_text) == (
+                expected["location"],
+                expected["date_text"],
+            )
+    assert hits >= 0.99 * len(positives)
+    assert false_positives <= 0.01 * (len(cases) - len(positives))
