@@ -9,6 +9,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -17,13 +18,18 @@ from worker.extract.calendar import month_number
 
 # --- bounds and budgets (the only tunables) ---------------------------------------------------
 MIN_DATE = datetime.date(1995, 1, 1)  # dated news pages on the web start in the mid-1990s
-MAX_TEXT_CHARS = 300_000  # visible text scanned for "Published ..." lines; articles end well before
+MAX_TEXT_CHARS = 200_000  # page text searched; the story and its byline end well before
 MAX_SCRIPT_CHARS = 200_000  # one JSON-LD block; larger ones are site bundles, not article metadata
 MAX_ELEMENTS = 300  # date-looking elements inspected per page; headers carry the date early
 MAX_ELEMENT_TEXT = 160  # text of a date-looking element; longer means it is a paragraph, not a date
 MAX_ANCESTORS = 60  # ancestors walked to tell chrome from article; deeper nesting is pathological
-PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
 MAX_JSON_DEPTH = 8  # nesting of JSON-LD objects searched (@graph > Article > ...)
+PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
+NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, before the story
+ABOVE_TITLE_CHARS = 300  # kicker line above the headline ("31.01.2022 | Sport")
+DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
+SHORT_TEXT_CHARS = 300  # texts this short are read whole (two-digit years count only there)
+SHORT_YEAR_PIVOT = 70  # "06.07.98" is 1998, "06.07.18" is 2018; the web has no 1960s pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +40,37 @@ class PublishedDate:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
 class _Page:
-    """Everything the finders may look at, computed once per page."""
+    """Everything the finders may look at; the page text is extracted once, on first use."""
 
-    url: str
-    tree: LexborHTMLParser | None
-    text: str
-    day_first: bool
-    latest: datetime.date
-    dateline_limit: datetime.date | None
-    dateline_date_text: str | None
+    def __init__(
+        self,
+        *,
+        url: str,
+        tree: LexborHTMLParser | None,
+        dump: str | None,
+        body: str,
+        latest: datetime.date,
+        dateline_limit: datetime.date | None,
+        dateline_date_text: str | None,
+    ) -> None:
+        self.url = url
+        self.tree = tree
+        self.dump = dump
+        self.body = body[:MAX_TEXT_CHARS]
+        self.latest = latest
+        self.dateline_limit = dateline_limit
+        self.dateline_date_text = dateline_date_text
+        self.day_first = not _declares_month_first(tree)
+
+    @cached_property
+    def text(self) -> str:
+        """The whole page as text (dump, else the tree's body text), chrome included."""
+        if self.dump is not None:
+            return self.dump[:MAX_TEXT_CHARS]
+        if self.tree is not None and self.tree.body is not None:
+            return self.tree.body.text(separator="\n")[:MAX_TEXT_CHARS]
+        return self.body
 
 
 Candidate = tuple[str, datetime.date]
@@ -57,8 +83,12 @@ _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _DATE_IN_TEXT = re.compile(
     # ISO 2018-07-06, 2018/07/06
     r"(?<!\d)(?P<iy>(?:19|20)\d\d)(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?!\d)"
+    # CJK 2018年7月6日, 2018년 7월 6일
+    r"|(?<!\d)(?P<cy>(?:19|20)\d\d)\s?[年년]\s?(?P<cm>\d{1,2})\s?[月월]\s?(?P<cd>\d{1,2})(?!\d)"
     # numeric 06.07.2018, 06/07/2018 (order decided by `_numeric_date`)
     r"|(?<!\d)(?P<na>\d{1,2})(?P<nsep>[-/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>(?:19|20)\d\d)(?!\d)"
+    # German short year 06.07.18; dots only, so versions and IPs (1.2.10.4) do not qualify
+    r"|(?<![\d.])(?P<sd>\d{1,2})\.(?P<sm>\d{1,2})\.(?P<sy>\d\d)(?![\d.])"
     # day first: 6 July 2018, 6. Juli 2018, 6 de julio de 2018, 03 May, 2024, 1er mai 2018
     r"|(?<!\d)(?P<td>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s{0,3}(?:de\s{1,3})?"
     r"(?P<tm>[^\W\d_]{3,10})\.?,?\s{0,3}(?:de\s{1,3})?(?P<ty>(?:19|20)\d\d)(?!\d)"
@@ -98,17 +128,46 @@ def parse_machine_date(value: str) -> datetime.date | None:
     return None
 
 
+_YEAR = re.compile(r"20\d\d|19\d\d")  # no look-arounds: this scans whole pages, keep it a fast scan
+
+
 def dates_in_text(text: str, day_first: bool) -> Iterator[datetime.date]:
-    """Every complete date (day, month, year) written in `text`, in reading order."""
-    for match in _DATE_IN_TEXT.finditer(text):
+    """Every complete date (day, month, year) written in `text`, in reading order.
+
+    Long texts are read only around four-digit years, which keeps a page scan fast; so a
+    two-digit year ("06.07.18") counts only in short texts such as a date element.
+    """
+    if len(text) <= SHORT_TEXT_CHARS:
+        matches: Iterable[re.Match[str]] = _DATE_IN_TEXT.finditer(text)
+    else:
+        matches = _dates_around_years(text)
+    for match in matches:
         found = _date_from_match(match, day_first)
         if found is not None:
             yield found
 
 
+def _dates_around_years(text: str) -> Iterator[re.Match[str]]:
+    resume = 0
+    for year in _YEAR.finditer(text):
+        if year.start() < resume:
+            continue
+        start = max(resume, year.start() - DATE_REACH)
+        match = _DATE_IN_TEXT.search(text, start, year.end() + DATE_REACH)
+        if match is not None:
+            resume = match.end()
+            yield match
+
+
 def _date_from_match(match: re.Match[str], day_first: bool) -> datetime.date | None:
     if match["iy"]:
         return _make_date(int(match["iy"]), int(match["im"]), int(match["id"]))
+    if match["cy"]:
+        return _make_date(int(match["cy"]), int(match["cm"]), int(match["cd"]))
+    if match["sd"]:
+        year = int(match["sy"])
+        year += 1900 if year >= SHORT_YEAR_PIVOT else 2000
+        return _make_date(year, int(match["sm"]), int(match["sd"]))
     if match["na"]:
         return _numeric_date(
             int(match["na"]), int(match["nb"]), int(match["ny"]), match["nsep"], day_first
@@ -135,20 +194,12 @@ def _declares_month_first(tree: LexborHTMLParser | None) -> bool:
     return lang.lower().replace("_", "-") == "en-us"
 
 
-def _visible_text(tree: LexborHTMLParser | None, dump: str | None, body: str) -> str:
-    """Text searched for "Published ..." lines: the article body first, then the whole page."""
-    page = dump or ""
-    if not page and tree is not None and tree.body is not None:
-        page = tree.body.text(separator="\n")
-    return body[:MAX_TEXT_CHARS] + "\n" + page[:MAX_TEXT_CHARS]
-
-
 # --- chrome -------------------------------------------------------------------------------------
 _CHROME_TAGS = frozenset({"aside", "nav"})
 _PAGE_TAGS = frozenset({"body", "html"})  # their classes describe the layout ("has-sidebar")
 _CHROME_TOKEN = re.compile(
     r"(?:related|comment|sidebar|side-bar|recommend|popular|trending|disqus|newsletter|"
-    r"breadcrumb|carousel|most-?read|more-?stories|read-?more|(?:site-|page-|global-)?footer)",
+    r"breadcrumb|carousel|most-?read|more-?stories|read-?more|(?:site|page|global)-?footer)",
 )
 
 
@@ -349,22 +400,75 @@ def find_date_element(page: _Page) -> Iterator[Candidate]:
 
 
 # --- finders: visible text ----------------------------------------------------------------------
+_PUBLISHED_WORDS = (
+    "first published",
+    "published",
+    "posted",
+    "publication",
+    "publié",
+    "publiée",
+    "mis en ligne",
+    "veröffentlicht",
+    "erschienen",
+    "publicado",
+    "publicada",
+    "pubblicato",
+    "gepubliceerd",
+    "geplaatst",
+)
+# Spelled-out case variants instead of re.IGNORECASE, which is ten times slower on a page scan.
 _PUBLISHED_LINE = re.compile(
-    r"(?i)\b(?:first\s+published|published|posted|publication|publié|publiée|mis\s+en\s+ligne|"
-    r"veröffentlicht|erschienen|publicado|publicada|pubblicato|gepubliceerd|geplaatst)\b"
+    "|".join(
+        variant for word in _PUBLISHED_WORDS for variant in (word, word.capitalize(), word.upper())
+    )
 )
 
 
-def find_published_line(page: _Page) -> Iterator[Candidate]:
-    """A visible "Published ... <date>" line; the date must follow the marker closely."""
-    for marker in _PUBLISHED_LINE.finditer(page.text):
-        window = page.text[marker.end() : marker.end() + PUBLISHED_LINE_GAP + 30]
+def _published_lines(text: str, day_first: bool) -> Iterator[datetime.date]:
+    for marker in _PUBLISHED_LINE.finditer(text):
+        window = text[marker.end() : marker.end() + PUBLISHED_LINE_GAP + DATE_REACH + 10]
         date_match = _DATE_IN_TEXT.search(window)
         if date_match is None or date_match.start() > PUBLISHED_LINE_GAP:
             continue
-        found = _date_from_match(date_match, page.day_first)
+        found = _date_from_match(date_match, day_first)
         if found is not None:
+            yield found
+
+
+def find_published_line(page: _Page) -> Iterator[Candidate]:
+    """A visible "Published ... <date>" line, in the article body first, then on the page."""
+    for text in (page.body, page.text):
+        for found in _published_lines(text, page.day_first):
             yield "text:published-line", found
+
+
+def find_date_near_title(page: _Page) -> Iterator[Candidate]:
+    """The first date written just below the headline (byline), else just above it (kicker)."""
+    if page.tree is None:
+        return
+    for heading in page.tree.css("h1")[:3]:
+        title = heading.text(separator=" ").strip()
+        start = page.text.find(title[:80]) if title else -1
+        if start < 0:
+            continue
+        below = page.text[start : start + NEAR_TITLE_CHARS]
+        above = page.text[max(0, start - ABOVE_TITLE_CHARS) : start]
+        found = parse_text_date(below, page.day_first)
+        if found is None:
+            found = next(reversed(list(dates_in_text(above, page.day_first))), None)
+        if found is not None:
+            yield "text:near-title", found
+            return
+
+
+def find_page_date(page: _Page) -> Iterator[Candidate]:
+    """Last resort: the date the page text repeats most (the story's own date recurs)."""
+    counts: dict[datetime.date, int] = {}
+    for found in dates_in_text(page.text, page.day_first):
+        if MIN_DATE <= found <= page.latest:
+            counts[found] = counts.get(found, 0) + 1
+    if counts:
+        yield "text:page-date", max(counts, key=counts.__getitem__)
 
 
 _URL_DATE = re.compile(
@@ -427,9 +531,11 @@ CASCADE: tuple[Finder, ...] = (
     find_published_line,
     find_date_element,
     find_meta_date,
+    find_date_near_title,
     find_dateline_date,
     find_json_ld_modified,
     find_meta_modified,
+    find_page_date,
 )
 
 
@@ -469,8 +575,8 @@ def find_published_date(
         page = _Page(
             url=url,
             tree=tree,
-            text=_visible_text(tree, dump, body),
-            day_first=not _declares_month_first(tree),
+            dump=dump,
+            body=body,
             latest=latest,
             dateline_limit=_dateline_limit(url, fetched_at),
             dateline_date_text=dateline_date_text,

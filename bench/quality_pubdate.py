@@ -1,0 +1,107 @@
+"""Publication-date quality: exact-day accuracy on the pubdate dev pages (no answer is wrong).
+
+Our tool is timed on parsing (LexborHTMLParser) plus `find_published_date`, given the URL,
+fetched_at=None, dump=None and body = the tree's body text (a cheap stand-in for the extracted
+body). htmldate, when importable, runs on the same pages in the same process, with and without
+the URL, so speed ratios come from one run on the same machine load.
+"""
+
+import datetime
+import time
+from collections.abc import Callable
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from bench.corpora import read_cases
+from worker.extract.pubdate import find_published_date
+
+TOOL = "article-worker"
+METRIC = "exact_day_accuracy"
+
+DateTool = Callable[[dict[str, Any]], str | None]
+
+
+def article_worker(case: dict[str, Any]) -> str | None:
+    """Our pipeline's call: parse, then find the date with the URL and no crawl time."""
+    tree = LexborHTMLParser(case["html"])
+    body = tree.body.text(separator="\n") if tree.body is not None else ""
+    found = find_published_date(
+        url=case["url"],
+        tree=tree,
+        dump=None,
+        body=body,
+        fetched_at=None,
+        dateline_date_text=None,
+    )
+    return None if found is None else found.date.isoformat()
+
+
+def _htmldate_tools() -> dict[str, DateTool]:
+    """htmldate configurations to compare against; empty when htmldate is not installed."""
+    try:
+        from htmldate import find_date
+        from htmldate.meta import reset_caches
+    except ImportError:
+        return {}
+
+    def tool(extensive: bool, with_url: bool) -> DateTool:
+        def run(case: dict[str, Any]) -> str | None:
+            try:
+                return find_date(
+                    case["html"],
+                    url=case["url"] if with_url else None,
+                    extensive_search=extensive,
+                    original_date=True,
+                )
+            except Exception:  # a comparison tool's crash counts as no answer
+                return None
+
+        return run
+
+    reset_caches()
+    return {
+        "htmldate extensive": tool(extensive=True, with_url=False),
+        "htmldate extensive +url": tool(extensive=True, with_url=True),
+        "htmldate fast": tool(extensive=False, with_url=False),
+    }
+
+
+def _score(name: str, tool: DateTool, cases: list[dict[str, Any]]) -> dict[str, Any]:
+    if name.startswith("htmldate"):
+        from htmldate.meta import reset_caches
+
+        reset_caches()
+    started = time.perf_counter()
+    answers = [tool(case) for case in cases]
+    seconds = time.perf_counter() - started
+    hits = sum(answer == case["expected_date"] for answer, case in zip(answers, cases, strict=True))
+    return {
+        "task": "pubdate",
+        "tool": name,
+        "metric": METRIC,
+        "score": round(hits / len(cases), 4) if cases else 0.0,
+        "pages_per_s": round(len(cases) / seconds, 1) if seconds > 0 else 0.0,
+        "n": len(cases),
+    }
+
+
+def measure(limit: int | None = None) -> list[dict[str, Any]]:
+    """One row per tool on the same dev pages, ours first."""
+    cases = list(read_cases("pubdate", limit))
+    tools: dict[str, DateTool] = {TOOL: article_worker, **_htmldate_tools()}
+    return [_score(name, tool, cases) for name, tool in tools.items()]
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    print(f"{'tool':<26} {'metric':<20} {'score':>7} {'pages/s':>9} {'n':>5}")
+    for row in rows:
+        print(
+            f"{row['tool']:<26} {row['metric']:<20} {row['score']:>7.4f} "
+            f"{row['pages_per_s']:>9.1f} {row['n']:>5}"
+        )
+
+
+if __name__ == "__main__":
+    print(f"pubdate benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
+    _print_table(measure())
