@@ -27,6 +27,7 @@ MAX_LINE_CHARS = 20_000  # one paragraph is < 5 kB; longer "lines" are blobs, cl
 PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
 MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word paragraph is text
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
+MAX_PROMO_UNITS = 40  # newsletter pitches are one or two sentences
 MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are not
 LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
 CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
@@ -34,7 +35,7 @@ SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30
 DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
 BOILER_PENALTY = 8.0  # share/cookie/subscribe lines: chrome, never article text
 CAPTION_PENALTY = 1.0  # captions sit inside articles: mild, so they do not split the body
-MAX_DATE_LINE_UNITS = 9  # "Updated 03 May, 2024 11:03 PM" has 6; longer lines are sentences
+MAX_DATE_LINE_UNITS = 12  # "March 3, 2025 4:12 PM UTC Updated 2 hours ago" has 10; more: a sentence
 MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
 MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
 CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
@@ -353,6 +354,29 @@ _BOILER_STARTS = re.compile(
         "اشترك",
     )
 )
+# Anywhere in a line's start: newsletter and subscription promotions.
+_PROMO = re.compile(
+    _phrases(
+        "newsletter",
+        "sign up here",
+        "sign up now",
+        "subscribe now",
+        "subscribe here",
+        "subscribe to our",
+        "click here",
+        "abonnez-vous",
+        "inscrivez-vous",
+        "jetzt abonnieren",
+        "hier anmelden",
+        "suscríbete",
+        "iscriviti",
+        "inscreva-se",
+        "assine já",
+        "schrijf je in",
+        "подпишитесь",
+        "订阅",
+    )
+)
 # Line starts of photo captions and credits.
 _CAPTION_STARTS = re.compile(
     _phrases(
@@ -401,6 +425,7 @@ _CAPTION_ENDS = re.compile(
 )
 _SENTENCE_END = frozenset(".!?…:;。\uff01\uff1f؟।")  # with full-width ! and ?
 _CLOSERS = "\"'”\u2019»)]\u203a\uff09」』"  # quotes and brackets that may follow a full stop
+_CRUMB_SEPARATORS = (" \u203a ", " > ", " » ", " / ", " | ", " :: ")  # breadcrumbs and menu bars
 _BYLINE_STARTS = re.compile(
     _phrases("by ", "par ", "von ", "por ", "di ", "door ", "от ", "автор", "بقلم", "作者", "记者")
 )
@@ -433,7 +458,23 @@ _COMMENT_STAMP = re.compile(
     + r")\s?:$"
 )
 _WORD = re.compile(r"\w+")
-_TIME_WORDS = frozenset(("am", "pm", "h", "gmt", "utc", "cet", "est", "pst", "et", "uhr", "às"))
+# Words of date lines besides numbers and month names: clock, zones, weekdays, "updated".
+_DATE_WORDS = frozenset(
+    (
+        *("am", "pm", "h", "gmt", "utc", "cet", "est", "pst", "et", "uhr", "às", "à", "um"),
+        *("updated", "posted", "published", "publié", "modifié", "mis", "jour", "le", "on"),
+        *("aktualisiert", "veröffentlicht", "publicado", "actualizado", "pubblicato"),
+        *("aggiornato", "atualizado", "gepubliceerd", "bijgewerkt", "обновлено", "опубликовано"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("mon", "tue", "wed", "thu", "fri", "sat", "sun", "lundi", "mardi", "mercredi"),
+        *("jeudi", "vendredi", "samedi", "dimanche", "montag", "dienstag", "mittwoch"),
+        *("donnerstag", "freitag", "samstag", "sonntag", "lunes", "martes", "miércoles"),
+        *("jueves", "viernes", "sábado", "domingo", "lunedì", "martedì", "mercoledì"),
+        *("giovedì", "venerdì", "sabato", "segunda", "terça", "quarta", "quinta", "sexta"),
+        *("feira", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"),
+        "zondag",
+    )
+)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -466,6 +507,11 @@ def _ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+def _first_word(lower: str) -> str:
+    match = _WORD.search(lower)
+    return match.group() if match else ""
+
+
 def _is_cookie_notice(text: str, units: float) -> bool:
     """Consent banners are prose, but name cookies early and are not article-long."""
     return units <= MAX_COOKIE_NOTICE_UNITS and "cookie" in text[:COOKIE_WINDOW].lower()
@@ -490,12 +536,12 @@ def _date_kind(lower: str, units: float) -> Kind | None:
     if not _DATE_HINT.search(lower):
         return None
     words = _WORD.findall(lower)
-    dated = [w for w in words if w.isdigit() or w in MONTHS or w in _TIME_WORDS]
+    dated = [w for w in words if w.isdigit() or w in MONTHS or w in _DATE_WORDS]
     if len(dated) < MIN_DATE_SHARE * len(words):
         return None
-    if any(w in MONTHS or len(w) == 4 for w in dated):
+    if any(w in MONTHS or (w.isdigit() and len(w) == 4) for w in dated):
         return Kind.DATE
-    return Kind.TIME if len(dated) >= 2 else None
+    return Kind.TIME if sum(w.isdigit() for w in dated) >= 2 else None
 
 
 def classify_line(text: str) -> Line:
@@ -504,7 +550,7 @@ def classify_line(text: str) -> Line:
     head = text[:PATTERN_WINDOW].lower()
     tail = text[-PATTERN_WINDOW:].lower()
     short = units <= MAX_MARKER_UNITS
-    if head.strip(" .:!") in _AD_LABELS or _INSERT_STARTS.match(head):
+    if (short and _first_word(head) in _AD_LABELS) or _INSERT_STARTS.match(head):
         return Line(text, Kind.INSERT, units)
     if short and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
         return Line(text, Kind.COMMENTS, units)
@@ -515,6 +561,8 @@ def classify_line(text: str) -> Line:
     if short and _TRAILER_HEADS.match(head):
         return Line(text, Kind.TRAILER, units)
     if (_BOILER_STARTS.match(head) and short) or _is_cookie_notice(text, units):
+        return Line(text, Kind.BOILER, units)
+    if units <= MAX_PROMO_UNITS and _PROMO.search(head):
         return Line(text, Kind.BOILER, units)
     if _CAPTION_STARTS.match(head) or (units <= 60 and _CAPTION_ENDS.search(tail)):
         return Line(text, Kind.CAPTION, units)
@@ -598,16 +646,27 @@ def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
     return [line.text for line in lines[span[0] : span[1]] if line.kind not in _DROPPED_IN_BODY]
 
 
+def _headline_shaped(line: Line) -> bool:
+    text = line.text
+    return (
+        line.kind is Kind.SHORT
+        and MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS
+        and not text.endswith(":")
+        and not _BYLINE_STARTS.match(text.lower())
+        and not any(separator in text for separator in _CRUMB_SEPARATORS)
+    )
+
+
 def find_title(lines: list[Line], body_start: int) -> str | None:
-    """The headline: the nearest headline-shaped line above the body, past bylines and dates."""
-    for line in reversed(lines[max(0, body_start - TITLE_LOOKBACK) : body_start]):
-        if line.kind in (Kind.DATE, Kind.CAPTION, Kind.INSERT, Kind.BOILER):
-            continue
-        if line.kind is not Kind.SHORT or _BYLINE_STARTS.match(line.text.lower()):
-            continue
-        if MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS and not line.text.endswith(":"):
-            return line.text
-    return None
+    """The headline: the longest headline-shaped line just above the body.
+
+    Headlines outweigh the bylines, author names, section labels and breadcrumbs around them.
+    """
+    window = lines[max(0, body_start - TITLE_LOOKBACK) : body_start]
+    candidates = [line for line in reversed(window) if _headline_shaped(line)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda line: line.units).text
 
 
 def strip_chrome(text: str) -> MainText:
