@@ -30,11 +30,11 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def normalise_url(url: str) -> str:
-    """The URL with its cosmetic variations removed (case of scheme and host, default port,
-    fragment, tracking parameters, parameter order, a trailing slash)."""
+    """The URL with its cosmetic variations removed (case of scheme and host, a www. prefix,
+    default port, fragment, tracking parameters, parameter order, a trailing slash)."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().removeprefix("www.")
     if parts.port is not None and parts.port != DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
     path = parts.path.rstrip("/") or "/"
