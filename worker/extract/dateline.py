@@ -33,15 +33,28 @@ MIN_WEAK_REST_WORDS = 8
 # Undated title-case places ("Lausanne -- ...") look like headlines ("Obama -- The Man"), so they
 # need a full sentence after them, not just a clause.
 MIN_TITLECASE_REST_WORDS = 8
+# Dated 1987 wire places may be typed in lower case ("chicago", "Mexico city", "La paz"); longer
+# lower-case runs are prose ("prices rose sharply").
+MAX_LOWERCASE_PLACE_WORDS = 2
 # An undated place of more words is a headline fragment ("AUSTRALIAN WEEKLY WHEAT SHIPMENTS");
 # real ones stop at three ("SALT LAKE CITY", "ELK GROVE VILLAGE").
 MAX_BARE_CITY_WORDS = 3
+# A one-word undated place shorter than this is an acronym ("CNN:", "BBC -"); 3-letter cities
+# ("UFA") are rare enough to give up.
+MIN_BARE_CITY_LETTERS = 4
 # A wire line wraps at ~65 chars; a shorter first line without lower case is a title tail.
 MIN_WRAPPED_LINE_CHARS = 30
 # The sentence check looks at this many leading words for a lower-case (running-text) word.
 SENTENCE_PROBE_WORDS = 8
 # Text after the separator read for that check; a wire line wraps at ~65 chars, so this spans 3.
 REST_WINDOW_CHARS = 200
+
+# A transcript shows its second speaker turn within a few paragraphs.
+TRANSCRIPT_SCAN_CHARS = 3000
+# A speaker label is a name and maybe a role ("STEVE INSKEEP, HOST").
+MAX_SPEAKER_CHARS = 40
+# A dateline occurs once; two "NAME:" openings make a transcript.
+MIN_SPEAKER_TURNS = 2
 
 # Words that mark a label, section or caption, never a place (English and the crawl's main
 # European languages). Compared upper-case, one word at a time.
@@ -65,7 +78,28 @@ LABEL_WORDS: frozenset[str] = frozenset({
     "EXCLUSIF", "EXKLUSIV", "ESCLUSIVO", "ÚLTIMA", "ULTIMA", "HORA", "OPINIÓN", "VÍDEO", "VIDÉO",
     "FOTO", "FOTOS", "ACTUALIZACIÓN", "ACTUALIZADO", "ATUALIZAÇÃO", "ATUALIZADO", "AGGIORNAMENTO",
     "EILMELDUNG", "KOMMENTAR", "ANALYSE", "DIRECT", "DIRECTO", "VIVO", "URGENTE", "ACTUALITÉ",
-    "MEINUNG", "NOTA",
+    "MEINUNG", "NOTA", "HOST", "ANCHOR", "BYLINE", "REPORTER", "CORRESPONDENT", "ANNOUNCER",
+    "NARRATOR", "SPEAKER", "MODERATOR", "INTERVIEWER", "UNIDENTIFIED", "ICYMI", "JUST",
+    "REVEALED", "PICTURED", "SHOCK", "CONFIRMED", "OFFICIAL", "RUMOR", "RUMOUR", "LEAKED",
+    "EXPLAINED", "VERDICT", "CLAIM", "TRAILER", "RECIPE", "GUIDE", "TIPS", "REFILE", "WRAPUP",
+    "IMPORTANT", "FIRST", "HAPPENING", "NOW", "AHEAD", "SPOILERS", "IMAGES", "ATTENTION",
+    "REMINDER", "TRENDING", "VIRAL", "WANTED", "MISSING", "AMBER", "WARNINGS", "ADVISORY",
+    "LINKS", "LIENS", "ENLACES", "RÉPONSE", "RESPUESTA", "ANTWORT", "RISPOSTA", "RESPOSTA",
+    "ODGOVOR", "ANTWOORD", "NAPOMENA", "REMARQUE", "HINWEIS", "ANMERKUNG", "OPMERKING", "UWAGA",
+    "POZNÁMKA", "ATENCIÓN", "ACHTUNG", "AVISO", "AVVISO", "ATTENZIONE", "ARCHIVES", "ARCHIVO",
+})
+# fmt: on
+
+# Weekday names (the crawl's main languages): "Monday, March 3 -" is a date line, not a place.
+# fmt: off
+WEEKDAYS: frozenset[str] = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche", "montag", "dienstag", "mittwoch", "donnerstag",
+    "freitag", "samstag", "sonntag", "lunes", "martes", "miércoles", "miercoles", "jueves",
+    "viernes", "sábado", "sabado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì",
+    "venerdì", "sabato", "segunda", "terça", "quarta", "quinta", "sexta", "maandag", "dinsdag",
+    "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
 })
 # fmt: on
 
@@ -89,8 +123,13 @@ FUNCTION_WORDS: frozenset[str] = frozenset({
 })
 # fmt: on
 
-# Agencies written in lower case by their own style guide.
-LOWERCASE_AGENCIES = frozenset({"dpa", "apa", "sda", "ats"})
+# Agencies (and their regional desks, "dpa/lnw") written in lower case by their own style guide.
+# fmt: off
+LOWERCASE_AGENCIES: frozenset[str] = frozenset({
+    "dpa", "apa", "sda", "ats", "awp", "sid", "epd", "kna", "ddp", "dts", "lnw", "lby", "lni",
+    "lsw", "lhe", "lrs", "lah", "lno", "tmn", "afp", "ap", "efe", "ansa", "ots",
+})
+# fmt: on
 
 # Words inside parentheses that name a picture or edit, not the wire service.
 NON_AGENCY_WORDS = frozenset(
@@ -110,6 +149,7 @@ _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
     r"(?P<sep>[ \t]*(?:--?|[\u2013\u2014])(?=\s|$)[ \t]*"
     r"|(?<=\s)(?:--?|[\u2013\u2014])[ \t]*"
+    r"|(?<=\))\.(?:--?|[\u2013\u2014])[ \t]*"
     r"|[ \t]*[\u2013\u2014][ \t]*"
     r"|:(?=[ \t]|$)[ \t]*"
     r"|(?<=\))[ \t]+)"
@@ -124,11 +164,11 @@ _TRAILING_AGENCY_RE = re.compile(rf"[ \t]*\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CH
 # A date closing the head after a comma: "Feb 26", "March 3, 2024", "April, 13", "April",
 # "29 APR", "3. März". The month word is checked against the calendar in code.
 _MONTH_FIRST_DATE_RE = re.compile(
-    r"(?:,|(?<=[\s.]))[ \t]*(?P<date>(?P<month>[^\W\d_]{3,10})\.?"
+    r"(?:,|(?<=\.))[ \t]*(?P<date>(?P<month>[^\W\d_]{3,10})\.?"
     r"(?:,?[ \t]+(?P<day>\d[\dO]{0,2})(?:st|nd|rd|th)?(?:,?[ \t]+\d{4})?)?)[ \t]*$"
 )
 _DAY_FIRST_DATE_RE = re.compile(
-    r"(?:,|(?<=[\s.]))[ \t]*"
+    r"(?:,|(?<=\.))[ \t]*"
     r"(?P<date>(?P<day>\d{1,2})[.\u00ba]?(?:[ \t]+de)?[ \t]+(?P<month>[^\W\d_]{3,10})\.?"
     r"(?:(?:[ \t]+de)?[ \t]+\d{4})?)[ \t]*$"
 )
@@ -153,15 +193,41 @@ def split_dateline(body: str) -> tuple[Dateline | None, str]:
     """
     if not isinstance(body, str):
         return None, body
-    candidates = [
-        (start, found)
-        for start, text in _leading_lines(body)
-        if (found := parse_dateline(text)) is not None
-    ]
-    dated = [(start, found) for start, found in candidates if found.date_text is not None]
-    for start, dateline in dated or candidates:
-        return dateline, body[:start] + body[start + len(dateline.raw) :]
-    return None, body
+    undated: tuple[int, Dateline] | None = None
+    for start, text in _leading_lines(body):
+        found = parse_dateline(text)
+        if found is not None and found.date_text is not None:
+            return found, _without(body, start, found)
+        if found is not None and undated is None:
+            undated = (start, found)
+    if undated is None:
+        return None, body
+    start, found = undated
+    if _is_bare_colon(found) and _has_speaker_turns(body):
+        return None, body
+    return found, _without(body, start, found)
+
+
+def _without(body: str, start: int, dateline: Dateline) -> str:
+    """The body with the dateline's raw prefix cut out at `start`."""
+    return body[:start] + body[start + len(dateline.raw) :]
+
+
+def _is_bare_colon(dateline: Dateline) -> bool:
+    """True for "PLACE:" with no date or agency, the shape a transcript's speaker turn shares."""
+    return (
+        dateline.date_text is None and dateline.agency is None and dateline.raw.rstrip()[-1] == ":"
+    )
+
+
+def _has_speaker_turns(body: str) -> bool:
+    """True if several lines open with an upper-case name and a colon ("MARTIN: Good morning")."""
+    turns = 0
+    for line in body[:TRANSCRIPT_SCAN_CHARS].split("\n"):
+        head, colon, _ = line.strip().partition(":")
+        if colon and len(head) <= MAX_SPEAKER_CHARS and _is_upper_case(head):
+            turns += 1
+    return turns >= MIN_SPEAKER_TURNS
 
 
 def _leading_lines(body: str) -> list[tuple[int, str]]:
@@ -204,12 +270,53 @@ def parse_dateline(text: str) -> Dateline | None:
     if location is None or (agency is not None and leading_agency is not None):
         return None
     agency = agency or leading_agency
+    if agency is not None and _names_the_agency(location, agency):
+        return None
+    separator = match.group("sep")
+    if not _separator_fits(separator, match.group("head"), date_text, agency):
+        return None
     rest = text[match.end() : match.end() + REST_WINDOW_CHARS]
-    if date_text is None and not _is_undated_dateline(location, agency, match.group("sep"), rest):
+    if date_text is None and not _is_undated_dateline(location, agency, separator, rest):
         return None
     if not _is_place(location, lenient=date_text is not None):
         return None
     return Dateline(location=location, agency=agency, date_text=date_text, raw=text[: match.end()])
+
+
+def _separator_fits(separator: str, head: str, date_text: str | None, agency: str | None) -> bool:
+    """Reject separators that datelines do not use but labels and speaker turns do.
+
+    " : " (space before the colon) is French label typography; a bare "(Role) " or "(Role): "
+    after a name is a speaker's affiliation unless the parentheses hold a wire-style acronym;
+    an undated, agency-less place needs a spaced dash ("A SIC- Imobprest" is a fragment).
+    """
+    mark = separator.strip()
+    if mark == ":" and head[-1:].isspace():
+        return False
+    if mark in ("", ":") and agency is not None and date_text is None:
+        return _looks_like_wire_agency(agency)
+    if mark.startswith("-") and date_text is None and agency is None:
+        return separator[:1].isspace()
+    return True
+
+
+def _looks_like_wire_agency(agency: str) -> bool:
+    """True if the name holds an acronym ("AP", "IANS", "CNN Business") or a lower-case wire."""
+    for word in agency.replace("/", " ").split():
+        letters = [char for char in word if char.isalpha()]
+        if word.lower() in LOWERCASE_AGENCIES:
+            return True
+        if len(letters) >= 2 and word.isupper() and word.lower() not in FUNCTION_WORDS:
+            return True
+    return False
+
+
+def _names_the_agency(location: str, agency: str) -> bool:
+    """True if the place is the agency itself ("Associated Press (AP)", "Getty Images (Getty)")."""
+    place_words = {word.upper() for word in location.replace("/", " ").split()}
+    agency_words = {word.upper() for word in agency.replace("/", " ").split()}
+    initials = "".join(word[0] for word in location.split()).upper()
+    return bool(place_words & agency_words) or initials == agency.upper().replace(" ", "")
 
 
 def _is_undated_dateline(location: str, agency: str | None, separator: str, rest: str) -> bool:
@@ -281,21 +388,29 @@ def _clean_agency(text: str) -> str | None:
         return None
     if any(word.upper().strip(".") in NON_AGENCY_WORDS for word in words):
         return None
-    if agency.lower() in LOWERCASE_AGENCIES or all(word[0].isupper() for word in words):
+    if all(word[0].isupper() or word.lower() in LOWERCASE_AGENCIES for word in words):
         return agency
     return None
 
 
 def _is_confident_bare_place(location: str, separator: str, rest: str) -> bool:
-    """Without date or agency, accept an upper-case place, or a title-case one before a dash."""
-    city_words = [w for w in location.split(",")[0].split() if w.lower() not in PLACE_PARTICLES]
+    """Without date or agency, accept an upper-case place, or a title-case one with its region.
+
+    A lone title-case name before a dash is as often a person, brand or adverb ("Joe Biden --",
+    "Fox News --", "Earlier --") as a city, so it needs a region ("Dekalb, Ill. --").
+    """
+    city = location.split(",")[0]
+    city_words = [word for word in city.split() if word.lower() not in PLACE_PARTICLES]
     rest_words = rest.split()
     if len(city_words) > MAX_BARE_CITY_WORDS:
         return False
-    if _is_upper_case(location.split(",")[0]):
+    if len(city_words) == 1 and sum(char.isalpha() for char in city) < MIN_BARE_CITY_LETTERS:
+        return False
+    if _is_upper_case(city):
         return len(rest_words) >= MIN_WEAK_REST_WORDS
     dash_led = any(char in separator for char in "\u2013\u2014") or "--" in separator
-    return dash_led and len(rest_words) >= MIN_TITLECASE_REST_WORDS
+    has_region = "," in location
+    return dash_led and has_region and len(rest_words) >= MIN_TITLECASE_REST_WORDS
 
 
 def _starts_with_date(rest: str) -> bool:
@@ -324,6 +439,8 @@ def _reads_as_sentence(rest: str) -> bool:
 def _is_place(location: str, lenient: bool) -> bool:
     """True if the text has the shape of a place name; `lenient` (a date was found) allows case."""
     location = location.rstrip(",.")
+    if location.lower() in WEEKDAYS or sum(char.isalpha() for char in location) < 2:
+        return False
     if _PLACE_CHARS_RE.fullmatch(location.replace(",", " ").replace("/", " ")) is None:
         return False
     parts = [part.strip() for part in location.split(",")]
@@ -334,7 +451,9 @@ def _is_place(location: str, lenient: bool) -> bool:
             words = place.split()
             if not words or len(words) > MAX_WORDS_PER_PLACE:
                 return False
-            if not all(_is_place_word(word, index, lenient) for index, word in enumerate(words)):
+            # Lower-case words pass only in short wire places ("Mexico city", "La paz").
+            loose = lenient and len(words) <= MAX_LOWERCASE_PLACE_WORDS
+            if not all(_is_place_word(word, index, loose) for index, word in enumerate(words)):
                 return False
     return True
 
