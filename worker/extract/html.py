@@ -34,7 +34,7 @@ GOOD_BLOCK_CHARS_CJK = 20
 # for paragraphs, jusText 0.2; a prose paragraph with a few inline links stays well below 0.5).
 MAX_LINK_DENSITY = 0.5
 # Prose blocks may carry a few inline links, not more (jusText's max_link_density).
-MAX_GOOD_LINK_DENSITY = 0.25
+MAX_GOOD_LINK_DENSITY = 0.4
 # A chrome-looking element holding at least this share of all paragraph text is a wrapper of the
 # article (e.g. class="content has-sidebar"), not chrome.
 CHROME_MAX_SHARE = 0.5
@@ -43,13 +43,18 @@ CHROME_MAX_SHARE = 0.5
 CONTAINER_SHARE = 0.7
 # An explicit itemprop=articleBody is trusted when it holds at least this share of the text.
 ARTICLE_BODY_SHARE = 0.3
+# Short lines at the body's edges are dropped when there are at most this many of them (a byline,
+# a date, a label and a share prompt; longer runs of short lines are lists that belong to the body).
+MAX_EDGE_RUN = 2
+# Blocks (bylines, captions, share bars) that may separate a lead paragraph from the body.
+MAX_BRIDGED_GAP = 2
 # Titles are looked for among this many leading characters of <title>/og:title candidates.
 MAX_TITLE_CHARS = 300
 
 # Elements without readable text (or with code), skipped with their whole subtree.
 SKIPPED_TAGS = word_set(
     "script style noscript template svg math iframe object embed canvas video audio map "
-    "button select option textarea input head link meta picture source img"
+    "button select option textarea input head link meta picture source img rt rp"
 )
 # Structural tags that hold site chrome on almost every page.
 CHROME_TAGS = word_set("nav header footer aside form dialog menu figcaption")
@@ -327,11 +332,18 @@ def select_body_blocks(
     blocks: list[Block], chrome: frozenset[int], container: int | None, title: str | None
 ) -> list[Block]:
     """Container blocks minus link lists, headline and chrome, trimmed to prose at both ends."""
+    skip = under_chrome(blocks, chrome)
+    inside = [
+        i for i, block in enumerate(blocks) if container is None or container in block.ancestors
+    ]
+    if not inside:
+        return []
+    start = find_lead_start(blocks, skip, inside[0])
+    end = inside[-1] + 1
     candidates = [
         block
-        for block, skipped in zip(blocks, under_chrome(blocks, chrome), strict=True)
+        for block, skipped in zip(blocks[start:end], skip[start:end], strict=True)
         if not skipped
-        and (container is None or container in block.ancestors)
         and block.tag != "h1"
         and block.text != title
         and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
@@ -339,7 +351,38 @@ def select_body_blocks(
     prose = [i for i, block in enumerate(candidates) if is_prose(block)]
     if not prose:
         return candidates
-    return candidates[prose[0] : prose[-1] + 1]
+    return trim_short_edges(candidates, prose[0], prose[-1] + 1)
+
+
+def find_lead_start(blocks: list[Block], skip: list[bool], first: int) -> int:
+    """Index of the earliest prose block reachable back from `first` over gaps of a few blocks.
+
+    A lead paragraph often sits outside the body's element (in the article header), separated
+    from it by a byline, a photo caption or a share bar. Only leads are looked for: extending
+    past the end of the body would swallow teaser blurbs.
+    """
+    gap = 0
+    index = first - 1
+    while index >= 0 and gap <= MAX_BRIDGED_GAP:
+        if not skip[index] and is_prose(blocks[index]):
+            first, gap = index, 0
+        else:
+            gap += 1
+        index -= 1
+    return first
+
+
+def trim_short_edges(blocks: list[Block], start: int, end: int) -> list[Block]:
+    """Drop the short lines before the first and after the last paragraph of prose.
+
+    Bylines, dates, "Advertisement" and share prompts come in runs of a few lines; a longer run
+    of short lines (a schedule, a list of results) is content and stays.
+    """
+    if start > MAX_EDGE_RUN:
+        start = 0
+    if len(blocks) - end > MAX_EDGE_RUN:
+        end = len(blocks)
+    return blocks[start:end]
 
 
 # --- title ------------------------------------------------------------------------------------
