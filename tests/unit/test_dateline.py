@@ -134,6 +134,30 @@ STYLES = [
     ),
     ("Caracas, march 4 - venezuela's oil output rose.", "Caracas", None, "march 4", "venezuela's"),
     ("ATLANTA, Apri 1 - Digital Communications said it won.", "ATLANTA", None, "Apri 1", "Digital"),
+    ("Madrid, 19 nov (EFE).- El Gobierno aprobó hoy un plan.", "Madrid", "EFE", "19 nov", "El"),
+    ("Düsseldorf (dpa/lnw) - Die Regierung hat beschlossen.", "Düsseldorf", "dpa/lnw", None, "Die"),
+    (
+        "BEIJING, Nov. 19 (Xinhua) -- China said on Tuesday.",
+        "BEIJING",
+        "Xinhua",
+        "Nov. 19",
+        "China",
+    ),
+    ("Paris (AFP)\u00a0- Le gouvernement a annoncé mardi.", "Paris", "AFP", None, "Le"),
+    (
+        "Hong Kong (CNN Business) A muddled view of trade talks.",
+        "Hong Kong",
+        "CNN Business",
+        None,
+        "A",
+    ),
+    (
+        "Dekalb, Ill. \u2014 Mike Glass threw for three touchdowns and ran for another one.",
+        "Dekalb, Ill.",
+        None,
+        None,
+        "Mike",
+    ),
 ]
 
 
@@ -213,10 +237,36 @@ def test_noisy_wire_prefix_is_part_of_raw() -> None:
         "BANGKOK TAPIOCA - APRIL 7 Thai pellets sold at 255 marks a tonne.",
         "Published: March 3, 2024",
         "",
+        "Monday, March 3, 2024 - The government said it would raise taxes on fuel.",
+        "Prices rose sharply, March 3 - the government said it would raise taxes.",
+        "Associated Press (AP) \u2014 The government said on Monday it would raise taxes.",
+        "Getty Images (Getty) - The government said on Monday it would raise taxes.",
+        "Joe Biden \u2014 The government said on Monday it would raise taxes on fuel next year.",
+        "Earlier \u2014 The government said on Monday it would raise taxes on fuel next year.",
+        "CNN: The government said on Monday it would raise taxes on fuel next year.",
+        "CRLF: Kombinasjon av de over valgfritt tegn, se URL til et av de andre valgene.",
+        "RÉPONSE : Selon le ministre, tout le monde prend le départ au même moment.",
+        "Morganti (Istruzione): No alle telecamere nelle scuole, ha detto oggi.",
+        "A SIC- Imobprest ingatlanközvetítő ügyvezetője leszögezte, az ingatlan.",
     ],
 )
 def test_lookalike_labels_give_no_dateline(text: str) -> None:
     assert split_dateline(text) == (None, text)
+
+
+def test_transcript_speaker_turns_are_not_datelines() -> None:
+    text = (
+        "MARTIN: Good morning, everyone, and welcome to the show, we have a lot to cover.\n\n"
+        "INSKEEP: Thanks, it is great to be here with you all this morning, as always."
+    )
+    assert split_dateline(text) == (None, text)
+
+
+def test_single_caps_colon_dateline_is_kept_without_speaker_turns() -> None:
+    text = "KARACHI: The provincial government said on Monday it would open new schools.\n\nMore."
+    dateline, body = split_dateline(text)
+    assert dateline is not None and dateline.location == "KARACHI"
+    assert body.startswith("The provincial")
 
 
 def test_benchmark_lookalike_set_has_no_false_positive() -> None:

@@ -42,6 +42,8 @@ MAX_BARE_CITY_WORDS = 3
 # A one-word undated place shorter than this is an acronym ("CNN:", "BBC -"); 3-letter cities
 # ("UFA") are rare enough to give up.
 MIN_BARE_CITY_LETTERS = 4
+# Vowels of the Latin alphabet; a Latin name without one is an acronym.
+LATIN_VOWELS = "AEIOUY"
 # A wire line wraps at ~65 chars; a shorter first line without lower case is a title tail.
 MIN_WRAPPED_LINE_CHARS = 30
 # The sentence check looks at this many leading words for a lower-case (running-text) word.
@@ -147,30 +149,32 @@ ENGLISH_MONTHS = (
 # with the dash lost). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
 _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
-    r"(?P<sep>[ \t]*(?:--?|[\u2013\u2014])(?=\s|$)[ \t]*"
-    r"|(?<=\s)(?:--?|[\u2013\u2014])[ \t]*"
-    r"|(?<=\))\.(?:--?|[\u2013\u2014])[ \t]*"
-    r"|[ \t]*[\u2013\u2014][ \t]*"
-    r"|:(?=[ \t]|$)[ \t]*"
-    r"|(?<=\))[ \t]+)"
+    r"(?P<sep>[^\S\n]*(?:--?|[\u2013\u2014])(?=\s|$)[^\S\n]*"
+    r"|(?<=\s)(?:--?|[\u2013\u2014])[^\S\n]*"
+    r"|(?<=\))\.(?:--?|[\u2013\u2014])[^\S\n]*"
+    r"|[^\S\n]*[\u2013\u2014][^\S\n]*"
+    r"|:(?=[^\S\n]|$)[^\S\n]*"
+    r"|(?<=\))[^\S\n]+)"
 )
 # Junk a wire system left before the dateline ("****", "c    ") and bullet marks.
-_JUNK_RE = re.compile(r"(?:\*+|[•·>]+|[a-z0-9](?=[ \t]{2,}))?[ \t]*")
+_JUNK_RE = re.compile(r"(?:\*+|[•·>]+|[a-z0-9](?=[^\S\n]{2,}))?[^\S\n]*")
 # An agency opening the line: "(ANSA) - ROMA, 29 APR - ".
 _LEADING_AGENCY_RE = re.compile(
-    rf"\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)[ \t]*(?:--?|[\u2013\u2014]|:)[ \t]*"
+    rf"\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)[^\S\n]*(?:--?|[\u2013\u2014]|:)[^\S\n]*"
 )
-_TRAILING_AGENCY_RE = re.compile(rf"[ \t]*\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)[ \t]*$")
+_TRAILING_AGENCY_RE = re.compile(
+    rf"[^\S\n]*\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)[^\S\n]*$"
+)
 # A date closing the head after a comma: "Feb 26", "March 3, 2024", "April, 13", "April",
 # "29 APR", "3. März". The month word is checked against the calendar in code.
 _MONTH_FIRST_DATE_RE = re.compile(
-    r"(?:,|(?<=\.))[ \t]*(?P<date>(?P<month>[^\W\d_]{3,10})\.?"
-    r"(?:,?[ \t]+(?P<day>\d[\dO]{0,2})(?:st|nd|rd|th)?(?:,?[ \t]+\d{4})?)?)[ \t]*$"
+    r"(?:,|(?<=\.))[^\S\n]*(?P<date>(?P<month>[^\W\d_]{3,10})\.?"
+    r"(?:,?[^\S\n]+(?P<day>\d[\dO]{0,2})(?:st|nd|rd|th)?(?:,?[^\S\n]+\d{4})?)?)[^\S\n]*$"
 )
 _DAY_FIRST_DATE_RE = re.compile(
-    r"(?:,|(?<=\.))[ \t]*"
-    r"(?P<date>(?P<day>\d{1,2})[.\u00ba]?(?:[ \t]+de)?[ \t]+(?P<month>[^\W\d_]{3,10})\.?"
-    r"(?:(?:[ \t]+de)?[ \t]+\d{4})?)[ \t]*$"
+    r"(?:,|(?<=\.))[^\S\n]*"
+    r"(?P<date>(?P<day>\d{1,2})[.\u00ba]?(?:[^\S\n]+de)?[^\S\n]+(?P<month>[^\W\d_]{3,10})\.?"
+    r"(?:(?:[^\S\n]+de)?[^\S\n]+\d{4})?)[^\S\n]*$"
 )
 _PLACE_CHARS_RE = re.compile(r"[^\W\d_][\w.'\u2019\- ]*")
 OPENING_QUOTES = "\"'<\u201c\u2018\u00ab\u201e"
@@ -404,13 +408,23 @@ def _is_confident_bare_place(location: str, separator: str, rest: str) -> bool:
     rest_words = rest.split()
     if len(city_words) > MAX_BARE_CITY_WORDS:
         return False
-    if len(city_words) == 1 and sum(char.isalpha() for char in city) < MIN_BARE_CITY_LETTERS:
+    if len(city_words) == 1 and not _is_word_like(city):
         return False
     if _is_upper_case(city):
         return len(rest_words) >= MIN_WEAK_REST_WORDS
     dash_led = any(char in separator for char in "\u2013\u2014") or "--" in separator
     has_region = "," in location
     return dash_led and has_region and len(rest_words) >= MIN_TITLECASE_REST_WORDS
+
+
+def _is_word_like(name: str) -> bool:
+    """False for acronyms: too short ("CNN"), or Latin letters with no vowel ("CRLF")."""
+    letters = [char for char in name if char.isalpha()]
+    if len(letters) < MIN_BARE_CITY_LETTERS:
+        return False
+    return not all(char.isascii() for char in letters) or any(
+        char in LATIN_VOWELS for char in name.upper()
+    )
 
 
 def _starts_with_date(rest: str) -> bool:
