@@ -23,7 +23,7 @@ from worker.extract.main_text import MainText
 # --- thresholds (one place) ------------------------------------------------------------------
 MAX_INPUT_CHARS = 2_000_000  # a news page dump is < 300 kB; beyond 2 MB it is not one article
 MAX_LINES = 20_000  # same bound in lines: menus of a huge portal stay far below this
-MAX_LINE_CHARS = 20_000  # one paragraph is < 5 kB; longer "lines" are blobs, clipped for scoring
+MAX_LINE_CHARS = 100_000  # a paragraph is < 5 kB; a longer "line" is a blob, clipped
 PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
 MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word paragraph is text
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
@@ -42,6 +42,7 @@ CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story af
 LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
 MAX_STAMP_UNITS = 15  # "Jane Doe on September 12, 2018 at 4:47 pm said:" has 12 words
 MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol": 6 of 11 tokens
+LEAD_WINDOW = 4  # standfirst, byline, date and caption: the header block is at most 4 lines
 TITLE_LOOKBACK = 8  # headline, byline, date, photo and caption fit in the 8 lines above the body
 MIN_TITLE_UNITS = 2  # a one-word line above the body is a section label, not a headline
 MAX_TITLE_UNITS = 40  # headlines are < 25 words; a longer line is a standfirst or a paragraph
@@ -52,6 +53,7 @@ class Kind(Enum):
 
     PROSE = "prose"  # a sentence or a paragraph
     SHORT = "short"  # a label, menu item, headline or subheading
+    BYLINE = "byline"  # "By Jane Doe", "Par Claire Moreau"
     TEASER = "teaser"  # a cut-off summary ("..."), as in lists of other stories
     DATE = "date"  # a bare date, with day or month or year ("Updated 03 May, 2024", "2 days ago")
     TIME = "time"  # a bare clock time ("10:32", "14h05"), as between live-blog entries
@@ -421,7 +423,7 @@ _CAPTION_ENDS = re.compile(
         "ansa",
         "efe",
     )
-    + r")[^\w]{0,3}$|(?:photo|foto|image|picture|credit|crédit|bild)s?\s?:[^.:]{1,60}$"
+    + r")[^\w]{0,3}$|(?:photo(?:graph)?|foto|image|picture|credit|crédit|bild)s?\s?:[^.:]{1,60}$"
 )
 _SENTENCE_END = frozenset(".!?…:;。\uff01\uff1f؟।")  # with full-width ! and ?
 _CLOSERS = "\"'”\u2019»)]\u203a\uff09」』"  # quotes and brackets that may follow a full stop
@@ -571,6 +573,8 @@ def classify_line(text: str) -> Line:
     date_kind = _date_kind(head, units)
     if date_kind is not None:
         return Line(text, date_kind, units)
+    if short and _BYLINE_STARTS.match(head):
+        return Line(text, Kind.BYLINE, units)
     if text.endswith(("...", "…")) and units < LONG_LINE_UNITS * 2:
         return Line(text, Kind.TEASER, units)
     if _ends_sentence(text) and units >= MIN_PROSE_UNITS:
@@ -636,8 +640,25 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     return None if best is None else (best[1], best[2])
 
 
+def adjust_body_start(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
+    """Move the body start past a standfirst, or back onto a live-blog entry's heading.
+
+    A prose line above the byline or date line is the standfirst (the deck under the headline),
+    not the article. A short line right after a clock time opens a live-blog entry.
+    """
+    start, end = span
+    lead = range(start, min(end, start + LEAD_WINDOW))
+    header_lines = [i for i in lead if lines[i].kind in (Kind.BYLINE, Kind.DATE)]
+    if header_lines:
+        after = range(header_lines[-1] + 1, end)
+        start = next((i for i in after if lines[i].kind is Kind.PROSE), start)
+    if start >= 2 and lines[start - 1].kind is Kind.SHORT and lines[start - 2].kind is Kind.TIME:
+        start -= 1
+    return start, end
+
+
 _DROPPED_IN_BODY = frozenset(
-    (Kind.INSERT, Kind.CAPTION, Kind.BOILER, Kind.DATE, Kind.TIME, Kind.TRAILER)
+    (Kind.INSERT, Kind.CAPTION, Kind.BOILER, Kind.DATE, Kind.TIME, Kind.TRAILER, Kind.BYLINE)
 )
 
 
@@ -652,7 +673,6 @@ def _headline_shaped(line: Line) -> bool:
         line.kind is Kind.SHORT
         and MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS
         and not text.endswith(":")
-        and not _BYLINE_STARTS.match(text.lower())
         and not any(separator in text for separator in _CRUMB_SEPARATORS)
     )
 
@@ -677,6 +697,7 @@ def strip_chrome(text: str) -> MainText:
     span = find_body_span(lines)
     if span is None:
         return MainText(title=None, text="", source="no-prose")
+    span = adjust_body_start(lines, span)
     paragraphs = body_paragraphs(lines, span)
     return MainText(
         title=find_title(lines, span[0]), text="\n\n".join(paragraphs), source="densest-prose-run"

@@ -1,0 +1,204 @@
+"""Chrome stripping of plain-text dumps: own fixtures, the seed, real pages, hostile input."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench import corpora
+from worker.extract.chrome import Kind, classify_line, find_body_span, split_lines, strip_chrome
+from worker.extract.main_text import MainText
+
+FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "dumps").glob("*.json"))
+MAX_DATELINE_PREFIX = 80  # "НОВОСИБИРСК, 15 апреля. /ТАСС/. " and the like stay well below this
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _check_case(case: dict[str, Any], result: MainText) -> None:
+    expected = case["expected"]
+    body = result.text
+    start = body.find(expected["body_starts_with"])
+    assert start >= 0, body[:200]
+    prefix = body[:start]
+    if expected["dateline"] is None:
+        assert prefix == ""
+    else:
+        assert len(prefix) <= MAX_DATELINE_PREFIX
+        assert expected["dateline"]["location"] in prefix
+    assert body.endswith(expected["body_ends_with"]), body[-200:]
+    leaked = [s for s in expected["body_must_not_contain"] if s in body and s not in prefix]
+    assert leaked == []
+
+
+def test_fixture_set_covers_sites_and_languages() -> None:
+    languages = {_load(path)["expected"]["language"] for path in FIXTURES}
+    assert len(FIXTURES) >= 12
+    assert len(languages) >= 8
+    assert languages & {"ru", "ar", "zh"}
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[path.stem for path in FIXTURES])
+def test_fixture_body(path: Path) -> None:
+    case = _load(path)
+    _check_case(case, strip_chrome(case["raw"]["text"]))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[path.stem for path in FIXTURES])
+def test_fixture_paragraphs_are_folded(path: Path) -> None:
+    body = strip_chrome(_load(path)["raw"]["text"]).text
+    for paragraph in body.split("\n\n"):
+        assert paragraph == " ".join(paragraph.split())
+        assert paragraph
+
+
+def test_headline_found_above_byline_and_date() -> None:
+    case = _load(next(path for path in FIXTURES if path.stem == "de_mehr_zum_thema_impressum"))
+    assert strip_chrome(case["raw"]["text"]).title == "Hamburger Hafen schlägt weniger Container um"
+
+
+def test_seed_dump() -> None:
+    seed = corpora.CORPORA / "seed" / "case.json"
+    if not seed.exists():
+        pytest.skip("shared corpora not available")
+    case = _load(seed)
+    result = strip_chrome(case["raw"]["text"])
+    assert result.text.startswith("BEIRUT: Rebels in Syria’s battered south")
+    assert result.text.endswith("the statement said.")
+    _check_case(case, result)
+    assert result.title is None
+    assert result.source == "densest-prose-run"
+
+
+def test_real_pages_as_dumps_beat_the_unstripped_floor() -> None:
+    if not corpora.CORPORA.exists():
+        pytest.skip("shared corpora not available")
+    from bench.quality_dumps import html_to_dump, precision_recall
+
+    pairs = [
+        (html_to_dump(case["html"]), case["expected_body"])
+        for case in corpora.read_cases("extraction", 30)
+    ]
+    ours = [precision_recall(strip_chrome(dump).text, gold) for dump, gold in pairs]
+    floor = [precision_recall(dump, gold) for dump, gold in pairs]
+    mean_precision = sum(p for p, _ in ours) / len(ours)
+    assert mean_precision > sum(p for p, _ in floor) / len(floor) + 0.15
+    assert sum(r for _, r in ours) / len(ours) > 0.85
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Lire aussi : Les prix de l'alimentation bio reculent", Kind.INSERT),
+        ("Advertisement", Kind.INSERT),
+        ("Te puede interesar: Los precios del alquiler suben", Kind.INSERT),
+        ("Mehr zum Thema", Kind.TRAILER),
+        ("Похожие новости", Kind.TRAILER),
+        ("12 Comments", Kind.COMMENTS),
+        ("Reacties (4)", Kind.COMMENTS),
+        ("© 2025 Example Media. All rights reserved.", Kind.STOP),
+        ("Published in Dawn, July 6th, 2018", Kind.STOP),
+        ("Updated 03 May, 2024", Kind.DATE),
+        ("sexta-feira, 22 de outubro de 2010 às 20:13", Kind.DATE),
+        ("2 days ago", Kind.DATE),
+        ("09:41", Kind.TIME),
+        ("Share on WhatsApp", Kind.BOILER),
+        ("We use cookies to improve your experience. By continuing you accept them.", Kind.BOILER),
+        ("Máquinas trabalham no trecho entre as ruas — Foto: Ana Souza", Kind.CAPTION),
+        ("Par Claire Moreau", Kind.BYLINE),
+        ("He declined to comment.", Kind.PROSE),
+        ("记者从市住房和城乡建设局获悉，今年全市将启动一百二十个老旧小区改造项目。", Kind.PROSE),
+        ("Under siege", Kind.SHORT),
+        (
+            "adote um amigo agua alerta ambiente amizade atendimento atirador bem-estar biblioteca "
+            "caminhada campanha capacitação cidade",
+            Kind.SHORT,
+        ),
+    ],
+)
+def test_classify_line(line: str, kind: Kind) -> None:
+    assert classify_line(line).kind is kind
+
+
+def test_comment_thread_longer_than_the_post_is_not_the_body() -> None:
+    post = "The post itself is short but complete, with a few sentences of real content here."
+    comment = "This is a long and thoughtful comment that goes on and on about the topic at hand."
+    lines = [post, post, "Comments", *(["Alice on March 3, 2025 at 9:14 am said:", comment] * 20)]
+    span = find_body_span([classify_line(line) for line in lines])
+    assert span == (0, 2)
+
+
+def test_listing_of_stories_after_the_body_is_cut() -> None:
+    paragraph = (
+        "The council voted on Tuesday to extend the scheme for another three years at least."
+    )
+    teaser = "A different story with its own teaser sentence that reads like perfectly good prose."
+    lines = [paragraph] * 4 + ["Other headline", "03 May, 2024", teaser] * 5
+    span = find_body_span([classify_line(line) for line in lines])
+    assert span == (0, 4)
+
+
+def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:
+    assert split_lines("  a\t b \r\n\n\u00a0\n c  ") == ["a b", "c"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n\t  ",
+        "x" * 1_000_000,
+        "word " * 1_000_000,
+        "<div>" * 200_000 + "text" + "</div>" * 200_000,
+        "\n" * 500_000,
+        "Updated 03 May, 2024\n" * 100_000,
+        "a. " * 2_000_000,
+        "©" * 100_000,
+        "\x00\ud7ff\ufffe" * 1000,
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "one-char-1MB",
+        "one-line-5MB",
+        "nested-html",
+        "newlines",
+        "dates",
+        "dots-6MB",
+        "copyright-signs",
+        "odd-codepoints",
+    ],
+)
+def test_pathological_input_does_not_raise(text: str) -> None:
+    result = strip_chrome(text)
+    assert isinstance(result, MainText)
+    assert isinstance(result.text, str)
+    assert len(result.text) <= len(text)
+
+
+def test_huge_single_line_is_bounded_but_kept() -> None:
+    sentence = "The river rose again overnight, and the town prepared for the worst. "
+    result = strip_chrome(sentence * 80_000)
+    assert result.text.startswith("The river rose again overnight")
+    assert len(result.text) < 100_000
+
+
+def test_no_prose_gives_empty_body() -> None:
+    assert strip_chrome("Home\nNews\nSport\nContact") == MainText(None, "", "no-prose")
+
+
+def test_non_text_input_gives_empty_body() -> None:
+    assert strip_chrome(None).text == ""  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_gives_a_main_text(text: str) -> None:
+    body = strip_chrome(text).text
+    if body:
+        assert all(p == " ".join(p.split()) and p for p in body.split("\n\n"))
