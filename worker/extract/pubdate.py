@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -22,6 +24,11 @@ MAX_TEXT_CHARS = 200_000  # page text searched; the story and its byline end wel
 MAX_SCRIPT_CHARS = 200_000  # one JSON-LD block; larger ones are site bundles, not article metadata
 MAX_ELEMENTS = 300  # date-looking elements inspected per page; headers carry the date early
 MAX_ELEMENT_TEXT = 160  # text of a date-looking element; longer means it is a paragraph, not a date
+MAX_WALK_STEPS = 5000  # nodes visited when reading a page around its chrome
+MAX_LINKS = 3000  # links compared with the page URL; link farms beyond that are not articles
+MAX_URL_CHARS = 2000  # URL characters parsed; longer tails are tracking junk
+SELF_LINK_MIN_PATH = 8  # shorter paths ("/", "/news") name sections linked from every page
+SELF_LINK_TEXT = 300  # text around a link to this page searched for its date (a list entry)
 MAX_ANCESTORS = 60  # ancestors walked to tell chrome from article; deeper nesting is pathological
 MAX_JSON_DEPTH = 8  # nesting of JSON-LD objects searched (@graph > Article > ...)
 PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
@@ -72,8 +79,21 @@ class _Page:
             return self.tree.body.text(separator="\n")[:MAX_TEXT_CHARS]
         return self.body
 
+    @cached_property
+    def text_outside_chrome(self) -> str:
+        """The page text without sidebars, related lists and comments (dump: whole text)."""
+        if self.dump is None and self.tree is not None and self.tree.body is not None:
+            return _text_outside_chrome(self.tree.body, MAX_TEXT_CHARS)
+        return self.text
 
-Candidate = tuple[str, datetime.date]
+
+class Candidate(NamedTuple):
+    """A proposed date and the rule that proposed it."""
+
+    source: str
+    date: datetime.date
+
+
 Finder = Callable[[_Page], Iterable[Candidate]]
 
 
@@ -129,6 +149,12 @@ def parse_machine_date(value: str) -> datetime.date | None:
 
 
 _YEAR = re.compile(r"20\d\d|19\d\d")  # no look-arounds: this scans whole pages, keep it a fast scan
+
+
+def _machine_candidate(source: str, value: str, day_first: bool) -> Candidate | None:
+    """Candidate from an attribute or JSON value: ISO or compact first, then written forms."""
+    found = parse_machine_date(value) or parse_text_date(value[:MAX_ELEMENT_TEXT], day_first)
+    return None if found is None else Candidate(source, found)
 
 
 def dates_in_text(text: str, day_first: bool) -> Iterator[datetime.date]:
@@ -196,31 +222,95 @@ def _declares_month_first(tree: LexborHTMLParser | None) -> bool:
 
 # --- chrome -------------------------------------------------------------------------------------
 _CHROME_TAGS = frozenset({"aside", "nav"})
+_QUOTE_TAGS = frozenset({"blockquote"})  # embedded tweets and posts carry their own dates
 _PAGE_TAGS = frozenset({"body", "html"})  # their classes describe the layout ("has-sidebar")
-_CHROME_TOKEN = re.compile(
-    r"(?:related|comment|sidebar|side-bar|recommend|popular|trending|disqus|newsletter|"
-    r"breadcrumb|carousel|most-?read|more-?stories|read-?more|(?:site|page|global)-?footer)",
+# Class/id words that open a chrome block: related lists, comments, sidebars, site footers.
+_CHROME_WORDS = (
+    "related",
+    "comment",
+    "sidebar",
+    "side-bar",
+    "recommend",
+    "popular",
+    "trending",
+    "disqus",
+    "newsletter",
+    "breadcrumb",
+    "carousel",
+    "most-read",
+    "mostread",
+    "more-stories",
+    "read-more",
+    "readmore",
+    "site-footer",
+    "page-footer",
+    "global-footer",
+)
+_CHROME_TOKEN = re.compile("|".join(map(re.escape, _CHROME_WORDS)))  # matched at a token's start
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "-comment"})
+# Cheap CSS pre-check: a subtree without any of these has no chrome and is read in one call.
+_MAY_HOLD_CHROME = ", ".join(
+    ["aside", "nav", "blockquote", "script", "style", "noscript", "template"]
+    + [f'[class*="{word}" i], [id*="{word}" i]' for word in _CHROME_WORDS]
 )
 
 
 def _in_chrome(node: LexborNode) -> bool:
-    """True when the node sits in a related list, comments, sidebar or footer, not the article.
+    """True when the node sits in a related list, comments, sidebar or embed, not the article.
 
     Class and id tokens must *start* with a chrome word: "sidebar" is chrome, "has-sidebar" on a
-    wrapper only says the layout has one.
+    wrapper only says the layout has one. An <aside> inside an <article> is the article's own
+    meta box (author, date), so the tag alone condemns only outside articles.
     """
+    chrome_tag_seen = False
     current: LexborNode | None = node
     for _ in range(MAX_ANCESTORS):
         if current is None or current.tag in _PAGE_TAGS:
-            return False
-        if current.tag in _CHROME_TAGS:
+            break
+        if current.tag in _QUOTE_TAGS or _has_chrome_token(current):
             return True
-        attrs = current.attributes
-        tokens = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
-        if any(_CHROME_TOKEN.match(token) for token in tokens):
-            return True
+        if current.tag == "article":
+            chrome_tag_seen = False
+        chrome_tag_seen = chrome_tag_seen or current.tag in _CHROME_TAGS
         current = current.parent
-    return False
+    return chrome_tag_seen
+
+
+def _is_chrome_element(node: LexborNode) -> bool:
+    return node.tag in _CHROME_TAGS or node.tag in _QUOTE_TAGS or _has_chrome_token(node)
+
+
+def _text_outside_chrome(root: LexborNode, limit: int) -> str:
+    """Text of `root` without scripts and chrome blocks, in reading order, up to `limit` chars.
+
+    Descends only into subtrees that may hold chrome; the others are read whole, so the walk
+    visits the few paths leading to sidebars and comments, not every node.
+    """
+    parts: list[str] = []
+    size = 0
+    stack = [root]
+    for _ in range(MAX_WALK_STEPS):
+        if not stack or size >= limit:
+            break
+        node = stack.pop()
+        if node.is_text_node:
+            text = node.text()
+        elif node.tag in _SKIPPED_TAGS or _is_chrome_element(node):
+            continue
+        elif node.css_first(_MAY_HOLD_CHROME) is None:
+            text = node.text(separator=" ")
+        else:
+            stack.extend(reversed(list(node.iter(include_text=True))))
+            continue
+        parts.append(text)
+        size += len(text)
+    return " ".join(parts)[:limit]
+
+
+def _has_chrome_token(node: LexborNode) -> bool:
+    attrs = node.attributes
+    tokens = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
+    return any(_CHROME_TOKEN.match(token) for token in tokens)
 
 
 # --- finders: structured data -------------------------------------------------------------------
@@ -270,21 +360,27 @@ def _json_ld_dates(tree: LexborHTMLParser | None, key: str, fallback: re.Pattern
 
 def find_json_ld_published(page: _Page) -> Iterator[Candidate]:
     for value in _json_ld_dates(page.tree, "datePublished", _JSON_LD_PUBLISHED):
-        found = parse_machine_date(value)
+        found = _machine_candidate("json-ld", value, page.day_first)
         if found is not None:
-            yield "json-ld", found
+            yield found
 
 
 def find_json_ld_modified(page: _Page) -> Iterator[Candidate]:
     for value in _json_ld_dates(page.tree, "dateModified", _JSON_LD_MODIFIED):
-        found = parse_machine_date(value)
+        found = _machine_candidate("json-ld:modified", value, page.day_first)
         if found is not None:
-            yield "json-ld:modified", found
+            yield found
 
 
-_META_PUBLISHED = re.compile(r"publish|pub_?date|issued|created|release|article:published")
+_META_PUBLISHED = re.compile(r"publish|pub[-_]?date|issued|created|release")
 _META_MODIFIED = re.compile(r"modif|updat|expir|revis|last")
-_META_GENERIC_DATE = frozenset({"date", "dc.date", "dcterms.date", "dc:date", "citation_date"})
+_META_GENERIC_DATE = (
+    "date",
+    ".date",
+    ":date",
+    "_date",
+    "-date",
+)  # "date", "dc.date", "sailthru.date"
 
 
 def _meta_dates(page: _Page) -> Iterator[tuple[str, str, str]]:
@@ -301,16 +397,16 @@ def _meta_dates(page: _Page) -> Iterator[tuple[str, str, str]]:
             yield key, "modified", content
         elif _META_PUBLISHED.search(key):
             yield key, "published", content
-        elif key in _META_GENERIC_DATE:
+        elif key.endswith(_META_GENERIC_DATE):
             yield key, "date", content
 
 
 def _meta_of_kind(page: _Page, kind: str) -> Iterator[Candidate]:
     for key, found_kind, content in _meta_dates(page):
         if found_kind == kind:
-            found = parse_machine_date(content) or parse_text_date(content, page.day_first)
+            found = _machine_candidate(f"meta:{key}", content, page.day_first)
             if found is not None:
-                yield f"meta:{key}", found
+                yield found
 
 
 def find_meta_published(page: _Page) -> Iterator[Candidate]:
@@ -337,16 +433,22 @@ def _node_hint(node: LexborNode) -> str:
     ).lower() + (" pubdate" if "pubdate" in attrs else "")
 
 
-def _element_date(node: LexborNode, day_first: bool) -> datetime.date | None:
-    """Date carried by an element: its machine attribute, else its (short) text."""
+def _element_date(node: LexborNode, source: str, day_first: bool) -> Candidate | None:
+    """Date carried by an element: the date readers see in its text, else its machine attribute.
+
+    The visible text wins because attributes are often UTC or a later revision
+    (<time datetime="2019-07-03">Published 29 June 2019</time>).
+    """
+    shown = parse_text_date(node.text(separator=" ")[:MAX_ELEMENT_TEXT], day_first)
+    if shown is not None:
+        return Candidate(source, shown)
     attrs = node.attributes
     for name in ("datetime", "content", "data-datetime", "data-date", "title"):
         value = attrs.get(name)
-        if value:
-            found = parse_machine_date(value) or parse_text_date(value, day_first)
-            if found is not None:
-                return found
-    return parse_text_date(node.text(separator=" ")[:MAX_ELEMENT_TEXT], day_first)
+        found = _machine_candidate(source, value, day_first) if value else None
+        if found is not None:
+            return found
+    return None
 
 
 def _article_elements(page: _Page, selector: str) -> Iterator[LexborNode]:
@@ -362,25 +464,27 @@ def _article_elements(page: _Page, selector: str) -> Iterator[LexborNode]:
 
 def find_itemprop_published(page: _Page) -> Iterator[Candidate]:
     for node in _article_elements(page, '[itemprop="datePublished"]'):
-        found = _element_date(node, page.day_first)
+        found = _element_date(node, "itemprop:datePublished", page.day_first)
         if found is not None:
-            yield "itemprop:datePublished", found
+            yield found
 
 
 def find_time_element(page: _Page) -> Iterator[Candidate]:
     """`<time>` in the article: one marked as published first, else the first unmarked one."""
-    unmarked: list[datetime.date] = []
+    unmarked: list[Candidate] = []
     for node in _article_elements(page, "time"):
         hint = _node_hint(node)
-        found = _element_date(node, page.day_first)
-        if found is None or _MODIFIED_HINT.search(hint):
+        if _MODIFIED_HINT.search(hint):
             continue
         if _PUBLISHED_HINT.search(hint):
-            yield "time-element:published", found
+            found = _element_date(node, "time-element:published", page.day_first)
+            if found is not None:
+                yield found
         else:
-            unmarked.append(found)
-    for found in unmarked:
-        yield "time-element", found
+            found = _element_date(node, "time-element", page.day_first)
+            if found is not None:
+                unmarked.append(found)
+    yield from unmarked
 
 
 _DATE_CLASS_SELECTOR = (
@@ -394,9 +498,9 @@ def find_date_element(page: _Page) -> Iterator[Candidate]:
     for node in _article_elements(page, _DATE_CLASS_SELECTOR):
         if _MODIFIED_HINT.search(_node_hint(node)):
             continue
-        found = _element_date(node, page.day_first)
+        found = _element_date(node, "date-element", page.day_first)
         if found is not None:
-            yield "date-element", found
+            yield found
 
 
 # --- finders: visible text ----------------------------------------------------------------------
@@ -439,7 +543,37 @@ def find_published_line(page: _Page) -> Iterator[Candidate]:
     """A visible "Published ... <date>" line, in the article body first, then on the page."""
     for text in (page.body, page.text):
         for found in _published_lines(text, page.day_first):
-            yield "text:published-line", found
+            yield Candidate("text:published-line", found)
+
+
+def _text_beside(node: LexborNode, limit: int, forward: bool) -> str:
+    """Text of the elements after (or before) `node` in reading order, chrome and scripts skipped.
+
+    Walks siblings, climbing to the parent's siblings at the end of a level, until `limit`
+    characters or MAX_ELEMENTS steps; the text before the node comes out nearest first.
+    """
+    parts: list[str] = []
+    size = 0
+    current: LexborNode | None = node
+    for _ in range(MAX_ELEMENTS):
+        if current is None or size >= limit:
+            break
+        sibling = current.next if forward else current.prev
+        if sibling is None:
+            current = current.parent
+            if current is not None and current.tag in _PAGE_TAGS:
+                break
+            continue
+        current = sibling
+        if current.tag in _SKIPPED_TAGS or (
+            not current.is_text_node and (current.tag in _CHROME_TAGS or _has_chrome_token(current))
+        ):
+            continue
+        text = current.text(separator=" ")
+        if text.strip():
+            parts.append(text[: limit - size] if forward else text[-(limit - size) :])
+            size += len(parts[-1])
+    return " \n ".join(parts if forward else reversed(parts))
 
 
 def find_date_near_title(page: _Page) -> Iterator[Candidate]:
@@ -447,28 +581,53 @@ def find_date_near_title(page: _Page) -> Iterator[Candidate]:
     if page.tree is None:
         return
     for heading in page.tree.css("h1")[:3]:
-        title = heading.text(separator=" ").strip()
-        start = page.text.find(title[:80]) if title else -1
-        if start < 0:
+        if _in_chrome(heading):
             continue
-        below = page.text[start : start + NEAR_TITLE_CHARS]
-        above = page.text[max(0, start - ABOVE_TITLE_CHARS) : start]
+        below = _text_beside(heading, NEAR_TITLE_CHARS, forward=True)
         found = parse_text_date(below, page.day_first)
         if found is None:
+            above = _text_beside(heading, ABOVE_TITLE_CHARS, forward=False)
             found = next(reversed(list(dates_in_text(above, page.day_first))), None)
         if found is not None:
-            yield "text:near-title", found
+            yield Candidate("text:near-title", found)
             return
 
 
+def _url_path(url: str) -> str:
+    return urlsplit(url[:MAX_URL_CHARS]).path.rstrip("/")
+
+
+def find_self_link_date(page: _Page) -> Iterator[Candidate]:
+    """A date next to a link to this very page: its entry in a list of posts or its permalink.
+
+    Such a list is chrome, but the entry describes this page, so its date is the page's own.
+    """
+    path = _url_path(page.url)
+    if page.tree is None or path.count("/") < 1 or len(path) < SELF_LINK_MIN_PATH:
+        return
+    for count, link in enumerate(page.tree.css("a[href]")):
+        if count >= MAX_LINKS:
+            return
+        href = link.attributes.get("href") or ""
+        if "#" in href or "?" in href or _url_path(href) != path:
+            continue  # fragments and queries point at comments and replies, not the post
+        for holder in (link, link.parent, link.parent.parent if link.parent else None):
+            if holder is None:
+                break
+            found = parse_text_date(holder.text(separator=" ")[:SELF_LINK_TEXT], page.day_first)
+            if found is not None:
+                yield Candidate("self-link", found)
+                return
+
+
 def find_page_date(page: _Page) -> Iterator[Candidate]:
-    """Last resort: the date the page text repeats most (the story's own date recurs)."""
+    """Last resort: the date the page repeats most outside chrome (the story's own date recurs)."""
     counts: dict[datetime.date, int] = {}
-    for found in dates_in_text(page.text, page.day_first):
+    for found in dates_in_text(page.text_outside_chrome, page.day_first):
         if MIN_DATE <= found <= page.latest:
             counts[found] = counts.get(found, 0) + 1
     if counts:
-        yield "text:page-date", max(counts, key=counts.__getitem__)
+        yield Candidate("text:page-date", max(counts, key=counts.__getitem__))
 
 
 _URL_DATE = re.compile(
@@ -487,7 +646,7 @@ def find_url_date(page: _Page) -> Iterator[Candidate]:
         else:
             found = _make_date(int(match[5]), int(match[6]), int(match[7]))
         if found is not None:
-            yield "url", found
+            yield Candidate("url", found)
 
 
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s{0,3}([^\W\d_]{3,10})")
@@ -517,18 +676,23 @@ def find_dateline_date(page: _Page) -> Iterator[Candidate]:
     for year in (limit.year, limit.year - 1):
         found = _make_date(year, month, day)
         if found is not None and found <= limit:
-            yield "dateline", found
+            yield Candidate("dateline", found)
             return
 
 
 # --- the cascade and its judge ------------------------------------------------------------------
-CASCADE: tuple[Finder, ...] = (
+# Explicit publication evidence, most reliable first.
+PUBLISHED_FINDERS: tuple[Finder, ...] = (
     find_url_date,
     find_json_ld_published,
     find_meta_published,
     find_itemprop_published,
     find_time_element,
     find_published_line,
+)
+# Dates that are probably the publication date: page furniture, then revisions, then repetition.
+FALLBACK_FINDERS: tuple[Finder, ...] = (
+    find_self_link_date,
     find_date_element,
     find_meta_date,
     find_date_near_title,
@@ -537,15 +701,21 @@ CASCADE: tuple[Finder, ...] = (
     find_meta_modified,
     find_page_date,
 )
+CASCADE: tuple[Finder, ...] = PUBLISHED_FINDERS + FALLBACK_FINDERS
+
+
+def _plausible(page: _Page, finders: tuple[Finder, ...]) -> Iterator[Candidate]:
+    """Candidates of `finders`, in order, that lie between the web's start and the crawl."""
+    for finder in finders:
+        for candidate in finder(page):
+            if MIN_DATE <= candidate.date <= page.latest:
+                yield candidate
 
 
 def _first_plausible(page: _Page) -> PublishedDate | None:
     """The first candidate of the cascade that lies between the web's start and the crawl."""
-    for finder in CASCADE:
-        for source, found in finder(page):
-            if MIN_DATE <= found <= page.latest:
-                return PublishedDate(found, source)
-    return None
+    found = next(_plausible(page, CASCADE), None)
+    return None if found is None else PublishedDate(found.date, found.source)
 
 
 def _dateline_limit(url: str, fetched_at: datetime.datetime | None) -> datetime.date | None:
