@@ -158,6 +158,14 @@ STYLES = [
         None,
         "Mike",
     ),
+    (
+        "JAKARTA, KOMPAS.com - Menteri Perhubungan mengatakan.",
+        "JAKARTA",
+        "KOMPAS.com",
+        None,
+        "Menteri",
+    ),
+    ("ALBANY, NY (NEWS10) \u2014 The basketball teams spent.", "ALBANY, NY", "NEWS10", None, "The"),
 ]
 
 
@@ -205,6 +213,14 @@ def test_wire_title_line_with_dash_does_not_hide_the_dated_dateline() -> None:
     assert body.startswith("STEEL EXCHANGES - RATE CALCULATION\n    The following")
 
 
+def test_dateline_as_its_own_paragraph_takes_the_blank_line_with_it() -> None:
+    text = "Headline\n\nWASHINGTON \u2014\n\nThis is not the welcome the senator had expected.\n"
+    dateline, body = split_dateline(text)
+    assert dateline is not None
+    assert dateline.raw == "WASHINGTON \u2014\n\n"
+    assert body == "Headline\n\nThis is not the welcome the senator had expected.\n"
+
+
 def test_noisy_wire_prefix_is_part_of_raw() -> None:
     dateline, body = split_dateline("HEADLINE\n    ****RIO DE JANEIRO, March 5 - Brazil said.")
     assert dateline is not None
@@ -248,6 +264,7 @@ def test_noisy_wire_prefix_is_part_of_raw() -> None:
         "RÉPONSE : Selon le ministre, tout le monde prend le départ au même moment.",
         "Morganti (Istruzione): No alle telecamere nelle scuole, ha detto oggi.",
         "A SIC- Imobprest ingatlanközvetítő ügyvezetője leszögezte, az ingatlan.",
+        "TRIBUNNEWS.COM - Berikut ini jawaban soal apa dampak negatif jika kita menunda.",
     ],
 )
 def test_lookalike_labels_give_no_dateline(text: str) -> None:

@@ -176,7 +176,10 @@ _DAY_FIRST_DATE_RE = re.compile(
     r"(?P<date>(?P<day>\d{1,2})[.\u00ba]?(?:[^\S\n]+de)?[^\S\n]+(?P<month>[^\W\d_]{3,10})\.?"
     r"(?:(?:[^\S\n]+de)?[^\S\n]+\d{4})?)[^\S\n]*$"
 )
+# A news site named as the source after the place: "JAKARTA, KOMPAS.com -".
+_DOMAIN_RE = re.compile(r"[^\W\d_][\w-]{2,}(?:\.[A-Za-z]{2,6})+")
 _PLACE_CHARS_RE = re.compile(r"[^\W\d_][\w.'\u2019\- ]*")
+DASHES = "-\u2013\u2014"
 OPENING_QUOTES = "\"'<\u201c\u2018\u00ab\u201e"
 _SPACES_RE = re.compile(r"\s+")
 
@@ -238,7 +241,8 @@ def _leading_lines(body: str) -> list[tuple[int, str]]:
     """(offset of first non-blank char, text from there) for the lines where a dateline may sit.
 
     The text runs past the line end (to the paragraph end, bounded) so that the words after a
-    dateline that ends its line can be read.
+    dateline that ends its line can be read; a one-line paragraph ending in a dash ("WASHINGTON
+    --" alone) also takes in the next paragraph, which is then the story it opens.
     """
     lines: list[tuple[int, str]] = []
     offset = 0
@@ -250,7 +254,11 @@ def _leading_lines(body: str) -> list[tuple[int, str]]:
         if line.strip():
             start = offset + indent
             window = body[start : line_end + REST_WINDOW_CHARS]
-            lines.append((start, window.split("\n\n", 1)[0]))
+            paragraphs = window.split("\n\n", 2)
+            text = paragraphs[0]
+            if len(paragraphs) > 1 and "\n" not in text.strip() and text.rstrip()[-1:] in DASHES:
+                text = "\n\n".join(paragraphs[:2])
+            lines.append((start, text))
         if end < 0:
             break
         offset = end + 1
@@ -279,12 +287,16 @@ def parse_dateline(text: str) -> Dateline | None:
     separator = match.group("sep")
     if not _separator_fits(separator, match.group("head"), date_text, agency):
         return None
-    rest = text[match.end() : match.end() + REST_WINDOW_CHARS]
+    end = match.end()
+    rest = text[end : end + REST_WINDOW_CHARS]
     if date_text is None and not _is_undated_dateline(location, agency, separator, rest):
         return None
     if not _is_place(location, lenient=date_text is not None):
         return None
-    return Dateline(location=location, agency=agency, date_text=date_text, raw=text[: match.end()])
+    gap = len(rest) - len(rest.lstrip())
+    if "\n\n" in rest[:gap]:
+        end += gap  # the dateline is a paragraph of its own: take the blank line with it
+    return Dateline(location=location, agency=agency, date_text=date_text, raw=text[:end])
 
 
 def _separator_fits(separator: str, head: str, date_text: str | None, agency: str | None) -> bool:
@@ -353,6 +365,11 @@ def _split_head(head: str) -> tuple[str | None, str | None, str | None]:
                 head = head[: before_date.start()]
     location = _collapse(head)
     location = location[:-1].rstrip() if location.endswith(",") else location
+    place, comma, last_part = location.rpartition(",")
+    if _DOMAIN_RE.fullmatch(last_part.strip()) is not None:
+        if agency is not None or not comma:
+            return None, None, None
+        location, agency = place.strip(), last_part.strip()
     return (location or None), date_text, agency
 
 
@@ -387,8 +404,6 @@ def _clean_agency(text: str) -> str | None:
     agency = _collapse(text)
     words = agency.replace("/", " ").split()
     if not words or any(not word[0].isalpha() for word in words):
-        return None
-    if any(char.isdigit() for char in agency):
         return None
     if any(word.upper().strip(".") in NON_AGENCY_WORDS for word in words):
         return None
@@ -442,7 +457,7 @@ def _reads_as_sentence(rest: str) -> bool:
     words = rest.split()[:SENTENCE_PROBE_WORDS]
     if not words or not (words[0][0].isupper() or words[0][0] in OPENING_QUOTES):
         return False
-    first_line = rest.split("\n", 1)[0]
+    first_line = rest.lstrip().split("\n", 1)[0]
     if len(first_line) < MIN_WRAPPED_LINE_CHARS and not any(
         word[0].islower() for word in first_line.split()
     ):
