@@ -69,7 +69,41 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     ),
 }
 
-MONTHS: dict[str, int] = {name: month for month, names in _MONTH_NAMES.items() for name in names}
+
+# Added for publication dates: Russian and Ukrainian (nominative and genitive), Arabic (Egyptian
+# and Levantine one-word names), Polish genitive and Nordic/Indonesian spellings. Only names
+# that are not also common words were added ("marca", "maja", "ocak", "ekim" were left out).
+_MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("январь", "января", "січень", "січня", "يناير", "stycznia"),
+    2: ("февраль", "февраля", "лютий", "лютого", "فبراير", "شباط", "lutego"),
+    3: ("март", "марта", "березень", "березня", "مارس", "آذار", "maret"),
+    4: ("апрель", "апреля", "квітень", "квітня", "أبريل", "ابريل", "إبريل", "نيسان", "kwietnia"),
+    5: ("май", "мая", "травень", "травня", "مايو", "أيار", "ايار"),
+    6: ("июнь", "июня", "червень", "червня", "يونيو", "يونيه", "حزيران", "czerwca"),
+    7: ("июль", "июля", "липень", "липня", "يوليو", "يوليه", "تموز", "lipca"),
+    8: (
+        "август",
+        "августа",
+        "серпень",
+        "серпня",
+        "أغسطس",
+        "اغسطس",
+        "sierpnia",
+        "augusti",
+        "agustus",
+    ),
+    9: ("сентябрь", "сентября", "вересень", "вересня", "سبتمبر", "أيلول", "ايلول", "września"),
+    10: ("октябрь", "октября", "жовтень", "жовтня", "أكتوبر", "اكتوبر", "października"),
+    11: ("ноябрь", "ноября", "листопад", "листопада", "نوفمبر", "listopada"),
+    12: ("декабрь", "декабря", "грудень", "грудня", "ديسمبر", "grudnia", "desember"),
+}
+
+MONTHS: dict[str, int] = {
+    name: month
+    for table in (_MONTH_NAMES, _MORE_MONTH_NAMES)
+    for month, names in table.items()
+    for name in names
+}
 
 
 def month_number(word: str) -> int | None:

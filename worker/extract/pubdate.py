@@ -111,9 +111,9 @@ _DATE_IN_TEXT = re.compile(
     r"|(?<![\d.])(?P<sd>\d{1,2})\.(?P<sm>\d{1,2})\.(?P<sy>\d\d)(?![\d.])"
     # day first: 6 July 2018, 6. Juli 2018, 6 de julio de 2018, 03 May, 2024, 1er mai 2018
     r"|(?<!\d)(?P<td>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s{0,3}(?:de\s{1,3})?"
-    r"(?P<tm>[^\W\d_]{3,10})\.?,?\s{0,3}(?:de\s{1,3})?(?P<ty>(?:19|20)\d\d)(?!\d)"
+    r"(?P<tm>[^\W\d_]{3,12})\.?,?\s{0,3}(?:de\s{1,3})?(?P<ty>(?:19|20)\d\d)(?!\d)"
     # month first: July 6th, 2018, Jul. 6 2018
-    r"|(?<![^\W\d_])(?P<mm>[^\W\d_]{3,10})\.?\s{1,3}(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s{1,3}"
+    r"|(?<![^\W\d_])(?P<mm>[^\W\d_]{3,12})\.?\s{1,3}(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s{1,3}"
     r"(?P<my>(?:19|20)\d\d)(?!\d)"
 )
 
@@ -487,9 +487,21 @@ def find_time_element(page: _Page) -> Iterator[Candidate]:
     yield from unmarked
 
 
-_DATE_CLASS_SELECTOR = (
-    '[class*="date"], [id*="date"], [class*="publish"], [class*="posted"], [class*="byline"], '
-    '[class*="datum"], [class*="fecha"], [class*="time"], [class*="meta"], [class*="info"]'
+# Class/id words of elements that show a date: post-date, PublishDate, datum, fecha, submitted.
+_DATE_CLASS_WORDS = (
+    "date",
+    "publish",
+    "posted",
+    "submitted",
+    "byline",
+    "datum",
+    "fecha",
+    "time",
+    "meta",
+    "info",
+)
+_DATE_CLASS_SELECTOR = ", ".join(
+    f'[class*="{word}" i], [id*="{word}" i]' for word in _DATE_CLASS_WORDS
 )
 
 
@@ -649,8 +661,8 @@ def find_url_date(page: _Page) -> Iterator[Candidate]:
             yield Candidate("url", found)
 
 
-_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s{0,3}([^\W\d_]{3,10})")
-_MONTH_DAY = re.compile(r"([^\W\d_]{3,10})\.?\s{0,3}(\d{1,2})(?!\d)")
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s{0,3}([^\W\d_]{3,12})")
+_MONTH_DAY = re.compile(r"([^\W\d_]{3,12})\.?\s{0,3}(\d{1,2})(?!\d)")
 
 
 def _day_and_month(text: str) -> tuple[int, int] | None:
