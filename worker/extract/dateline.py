@@ -89,6 +89,10 @@ LABEL_WORDS: frozenset[str] = frozenset({
     "LINKS", "LIENS", "ENLACES", "RÉPONSE", "RESPUESTA", "ANTWORT", "RISPOSTA", "RESPOSTA",
     "ODGOVOR", "ANTWOORD", "NAPOMENA", "REMARQUE", "HINWEIS", "ANMERKUNG", "OPMERKING", "UWAGA",
     "POZNÁMKA", "ATENCIÓN", "ACHTUNG", "AVISO", "AVVISO", "ATTENZIONE", "ARCHIVES", "ARCHIVO",
+    "FACTS", "EDIT", "EDITED", "INTERÉS", "INTERES", "INTERESAR", "INTERESSAR", "TAMBIÉN",
+    "TAMBEM", "TAMBÉM", "AUSSI", "ANCHE", "AUCH", "RELACIONADO", "RELACIONADA", "RELACIONADOS",
+    "RELACIONADAS", "MIRA", "VEA", "LEA", "LEIA", "LEGGI", "LESEN", "LIRE", "VOIR", "SIEHE",
+    "MEHR", "PLUS", "LICENSE", "LICENCE", "LIZENZ", "COPYRIGHT",
 })
 # fmt: on
 
@@ -285,7 +289,7 @@ def parse_dateline(text: str) -> Dateline | None:
     if agency is not None and _names_the_agency(location, agency):
         return None
     separator = match.group("sep")
-    if not _separator_fits(separator, match.group("head"), date_text, agency):
+    if not _separator_fits(separator, match.group("head"), location, date_text, agency):
         return None
     end = match.end()
     rest = text[end : end + REST_WINDOW_CHARS]
@@ -299,15 +303,20 @@ def parse_dateline(text: str) -> Dateline | None:
     return Dateline(location=location, agency=agency, date_text=date_text, raw=text[:end])
 
 
-def _separator_fits(separator: str, head: str, date_text: str | None, agency: str | None) -> bool:
+def _separator_fits(
+    separator: str, head: str, location: str, date_text: str | None, agency: str | None
+) -> bool:
     """Reject separators that datelines do not use but labels and speaker turns do.
 
-    " : " (space before the colon) is French label typography; a bare "(Role) " or "(Role): "
-    after a name is a speaker's affiliation unless the parentheses hold a wire-style acronym;
-    an undated, agency-less place needs a spaced dash ("A SIC- Imobprest" is a fragment).
+    " : " (space before the colon) is French label typography. An undated colon needs an
+    all-caps place ("KARACHI:"; "BRAUNGART, Richard:" is a reference). A bare "(Role) " or
+    "(Role): " after a name is a speaker's affiliation unless it holds a wire-style acronym.
+    An undated, agency-less place needs a spaced dash ("A SIC- Imobprest" is a fragment).
     """
     mark = separator.strip()
     if mark == ":" and head[-1:].isspace():
+        return False
+    if mark == ":" and date_text is None and not all(map(_is_upper_case, location.split(","))):
         return False
     if mark in ("", ":") and agency is not None and date_text is None:
         return _looks_like_wire_agency(agency)
@@ -492,7 +501,7 @@ def _is_place_word(word: str, index: int, lenient: bool) -> bool:
     letters = word.strip(".'\u2019-")
     if not letters or not letters[0].isalpha():
         return False
-    if letters.upper() in LABEL_WORDS:
+    if any(piece in LABEL_WORDS for piece in letters.upper().split("-")):
         return False
     if letters.lower() in PLACE_PARTICLES and index > 0:
         return True
