@@ -166,6 +166,15 @@ STYLES = [
         "Menteri",
     ),
     ("ALBANY, NY (NEWS10) \u2014 The basketball teams spent.", "ALBANY, NY", "NEWS10", None, "The"),
+    ("NEW YORK, Mrach 3 - Exxon Corp said it cut prices.", "NEW YORK", None, "Mrach 3", "Exxon"),
+    ("HOUSTON, Febuary 26 - Shell said it raised prices.", "HOUSTON", None, "Febuary 26", "Shell"),
+    (
+        "Rio de janeiro, march 4 - brazil's coffee exports.",
+        "Rio de janeiro",
+        None,
+        "march 4",
+        "brazil's",
+    ),
 ]
 
 

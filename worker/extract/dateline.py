@@ -42,6 +42,8 @@ MAX_BARE_CITY_WORDS = 3
 # A one-word undated place shorter than this is an acronym ("CNN:", "BBC -"); 3-letter cities
 # ("UFA") are rare enough to give up.
 MIN_BARE_CITY_LETTERS = 4
+# Month names shorter than this ("May", "June", "July") get no typo allowance.
+MIN_TYPO_MONTH_CHARS = 5
 # Vowels of the Latin alphabet; a Latin name without one is an acronym.
 LATIN_VOWELS = "AEIOUY"
 # A wire line wraps at ~65 chars; a shorter first line without lower case is a title tail.
@@ -397,15 +399,34 @@ def _find_date(head: str) -> re.Match[str] | None:
 
 
 def _is_misspelt_month(word: str) -> bool:
-    """True for a truncated ("Apri") or one-letter-off ("Narch") English month name."""
+    """True for a truncated ("Apri") or one-typo ("Narch", "Mrach", "Febuary") English month.
+
+    Only names of five letters or more get the typo allowance; shorter ones are one edit away
+    from too many ordinary words.
+    """
     lowered = word.lower()
     for month in ENGLISH_MONTHS:
         if len(lowered) >= 3 and month.startswith(lowered):
             return True
-        same_length = len(month) >= 5 and len(lowered) == len(month)
-        if same_length and sum(a != b for a, b in zip(lowered, month, strict=True)) == 1:
+        if len(month) >= MIN_TYPO_MONTH_CHARS and _is_one_edit_apart(lowered, month):
             return True
     return False
+
+
+def _is_one_edit_apart(word: str, target: str) -> bool:
+    """True if one substitution, adjacent swap, insertion or deletion turns word into target."""
+    if abs(len(word) - len(target)) > 1 or word == target:
+        return False
+    prefix = 0
+    while prefix < min(len(word), len(target)) and word[prefix] == target[prefix]:
+        prefix += 1
+    word_tail, target_tail = word[prefix:], target[prefix:]
+    return (
+        word_tail[1:] == target_tail[1:]  # substitution
+        or word_tail[1:] == target_tail  # extra letter
+        or word_tail == target_tail[1:]  # missing letter
+        or (word_tail[:2] == target_tail[1::-1] and word_tail[2:] == target_tail[2:])  # swap
+    )
 
 
 def _clean_agency(text: str) -> str | None:
@@ -490,7 +511,8 @@ def _is_place(location: str, lenient: bool) -> bool:
             if not words or len(words) > MAX_WORDS_PER_PLACE:
                 return False
             # Lower-case words pass only in short wire places ("Mexico city", "La paz").
-            loose = lenient and len(words) <= MAX_LOWERCASE_PLACE_WORDS
+            named = [word for word in words if word.lower() not in PLACE_PARTICLES]
+            loose = lenient and len(named) <= MAX_LOWERCASE_PLACE_WORDS
             if not all(_is_place_word(word, index, loose) for index, word in enumerate(words)):
                 return False
     return True
