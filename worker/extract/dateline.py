@@ -152,7 +152,7 @@ ENGLISH_MONTHS = (
 
 # The head of a line up to its first separator: a dash with a space on either side (or ending the
 # line), an em/en dash, a colon before a space, or a space after a closing parenthesis (agency
-# with the dash lost). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
+# with the dash lost; EFE's ").-" too). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
 _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
     r"(?P<sep>[^\S\n]*(?:--?|[\u2013\u2014])(?=\s|$)[^\S\n]*"
@@ -184,14 +184,19 @@ _DAY_FIRST_DATE_RE = re.compile(
 )
 # A news site named as the source after the place: "JAKARTA, KOMPAS.com -".
 _DOMAIN_RE = re.compile(r"[^\W\d_][\w-]{2,}(?:\.[A-Za-z]{2,6})+")
+# Characters a place name is made of: letters first, then letters, dots, apostrophes, hyphens.
 _PLACE_CHARS_RE = re.compile(r"[^\W\d_][\w.'\u2019\- ]*")
-DASHES = "-\u2013\u2014"
-OPENING_QUOTES = "\"'<\u201c\u2018\u00ab\u201e"
 _SPACES_RE = re.compile(r"\s+")
+# Hyphen, en dash, em dash: the marks that can end a dateline standing alone on its line.
+DASHES = "-\u2013\u2014"
+# A story may open on a quotation ("\u201cWe will...") or a wire company tag ("<Kleer-Vu>").
+OPENING_QUOTES = "\"'<\u201c\u2018\u00ab\u201e"
 
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
+    """Where (and when, and through which agency) a story was filed, as written in its prefix."""
+
     location: str  # "BEIRUT", "LONDON", "JERUSALEM/CAIRO", "BILLINGS, Mont.", "ST JOSEPH, Mo."
     agency: str | None  # "Reuters", "AP", "AFP", "EFE", "ANSA", "UPI" ... or None
     date_text: str | None  # the literal date as written: "March 3", "29 APR", "3 mar", or None
@@ -208,7 +213,7 @@ def split_dateline(body: str) -> tuple[Dateline | None, str]:
         return None, body
     undated: tuple[int, Dateline] | None = None
     for start, text in _leading_lines(body):
-        found = parse_dateline(text)
+        found = _parse_dateline(text)
         if found is not None and found.date_text is not None:
             return found, _without(body, start, found)
         if found is not None and undated is None:
@@ -271,7 +276,7 @@ def _leading_lines(body: str) -> list[tuple[int, str]]:
     return lines
 
 
-def parse_dateline(text: str) -> Dateline | None:
+def _parse_dateline(text: str) -> Dateline | None:
     """The dateline opening this text (a line and the rest of its paragraph), or None."""
     position = _JUNK_RE.match(text).end()
     leading_agency: str | None = None
