@@ -121,6 +121,43 @@ def _score(
     }
 
 
+def _segment_counts(output: str, keep: list[str], drop: list[str]) -> tuple[int, int, int]:
+    """(tp, fp, fn) of trafilatura's with/without check: whitespace-folded substring match."""
+    text = " ".join(output.split())
+    found = [" ".join(segment.split()) in text for segment in keep]
+    leaked = [" ".join(segment.split()) in text for segment in drop]
+    return sum(found), sum(leaked), len(found) - sum(found)
+
+
+def _score_segments(
+    tool: str, extract: Callable[[str], str], cases: list[tuple[str, list[str], list[str]]]
+) -> dict[str, object]:
+    tp = fp = fn = 0
+    elapsed = 0.0
+    for dump, keep, drop in cases:
+        start = time.perf_counter()
+        out = extract(dump)
+        elapsed += time.perf_counter() - start
+        counts = _segment_counts(out, keep, drop)
+        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
+    return {
+        "task": "dumps-segments",
+        "tool": tool,
+        "metric": "with/without-F1",
+        "score": round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0,
+        "pages_per_s": round(len(cases) / elapsed, 1) if elapsed else 0.0,
+        "n": len(cases),
+    }
+
+
+def load_segment_cases(limit: int | None = None) -> list[tuple[str, list[str], list[str]]]:
+    """(dump, with, without) triples of the multilingual segments corpus (mostly German)."""
+    return [
+        (html_to_dump(case["html"]), case["with"], case["without"])
+        for case in corpora.read_cases("segments", limit)
+    ]
+
+
 def _trafilatura() -> Callable[[str], str] | None:
     try:
         import trafilatura
@@ -169,15 +206,18 @@ def load_cases(limit: int | None = None) -> list[tuple[str, str]]:
 
 
 def measure(limit: int | None = None) -> list[dict[str, object]]:
-    """One row per tool on the extraction corpus as text dumps, plus the floor and the seed."""
+    """Rows per tool on both corpora as text dumps (floor = unstripped dump), plus the seed."""
     cases = load_cases(limit)
-    rows = [
-        _score("article-worker", lambda dump: strip_chrome(dump).text, cases),
-        _score("whole-dump (floor)", lambda dump: dump, cases),
-    ]
+    segment_cases = load_segment_cases(limit)
     traf = _trafilatura()
+    tools: list[tuple[str, Callable[[str], str]]] = [
+        ("article-worker", lambda dump: strip_chrome(dump).text),
+        ("whole-dump (floor)", lambda dump: dump),
+    ]
     if traf is not None:
-        rows.append(_score("trafilatura-on-dump", traf, cases))
+        tools.append(("trafilatura-on-dump", traf))
+    rows = [_score(name, extract, cases) for name, extract in tools]
+    rows += [_score_segments(name, extract, segment_cases) for name, extract in tools]
     if Path(SEED).exists():
         rows.append(_seed_row())
     return rows

@@ -29,6 +29,7 @@ MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word par
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
 MAX_PROMO_UNITS = 40  # newsletter pitches are one or two sentences
 MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are not
+PROSE_OFFSET = 5.0  # a prose line earns only its words beyond 5: lone menu questions add ~0
 LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
 CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
 SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30-word teaser
@@ -39,6 +40,7 @@ MAX_DATE_LINE_UNITS = 12  # "March 3, 2025 4:12 PM UTC Updated 2 hours ago" has 
 MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
 MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
 CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
+CLOSE_GAP = 25  # a footer marker closes the run it follows closely (tags, share bar, author box)
 LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
 MAX_STAMP_UNITS = 15  # "Jane Doe on September 12, 2018 at 4:47 pm said:" has 12 words
 MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol": 6 of 11 tokens
@@ -539,11 +541,12 @@ def _date_kind(lower: str, units: float) -> Kind | None:
         return None
     words = _WORD.findall(lower)
     dated = [w for w in words if w.isdigit() or w in MONTHS or w in _DATE_WORDS]
-    if len(dated) < MIN_DATE_SHARE * len(words):
+    parts = [w for w in dated if w.isdigit() or w in MONTHS]
+    if len(dated) < MIN_DATE_SHARE * len(words) or len(parts) < 2:
         return None
-    if any(w in MONTHS or (w.isdigit() and len(w) == 4) for w in dated):
+    if any(w in MONTHS or len(w) == 4 for w in parts):
         return Kind.DATE
-    return Kind.TIME if sum(w.isdigit() for w in dated) >= 2 else None
+    return Kind.TIME
 
 
 def classify_line(text: str) -> Line:
@@ -588,7 +591,7 @@ def line_weight(line: Line) -> float:
     """Contribution of a line to a candidate body: prose adds its length, chrome costs."""
     match line.kind:
         case Kind.PROSE:
-            return line.units
+            return line.units - PROSE_OFFSET
         case Kind.INSERT:
             return 0.0
         case Kind.CAPTION:
@@ -625,7 +628,7 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     total, start = 0.0, 0
     for index, line in enumerate(lines):
         if line.kind in (Kind.STOP, Kind.TRAILER, Kind.COMMENTS) or index in listing:
-            if best is not None and best[0] >= MIN_BODY_UNITS:
+            if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] <= CLOSE_GAP:
                 if line.kind is Kind.COMMENTS:
                     break
                 bar_for_new_run = max(bar_for_new_run, best[0] * CLOSED_FACTOR)
