@@ -167,6 +167,20 @@ STYLES = [
     ),
     ("ALBANY, NY (NEWS10) \u2014 The basketball teams spent.", "ALBANY, NY", "NEWS10", None, "The"),
     ("NEW YORK, Mrach 3 - Exxon Corp said it cut prices.", "NEW YORK", None, "Mrach 3", "Exxon"),
+    (
+        "NEW YORK, March 3, 2024 /PRNewswire/ -- Acme Corp. today announced a deal.",
+        "NEW YORK",
+        "PRNewswire",
+        "March 3, 2024",
+        "Acme",
+    ),
+    (
+        "SAN FRANCISCO--(BUSINESS WIRE)--Acme Inc. (NASDAQ: ACME) today announced results.",
+        "SAN FRANCISCO",
+        "BUSINESS WIRE",
+        None,
+        "Acme",
+    ),
     ("HOUSTON, Febuary 26 - Shell said it raised prices.", "HOUSTON", None, "Febuary 26", "Shell"),
     (
         "Rio de janeiro, march 4 - brazil's coffee exports.",

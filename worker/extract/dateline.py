@@ -151,13 +151,14 @@ ENGLISH_MONTHS = (
 )  # fmt: skip
 
 # The head of a line up to its first separator: a dash with a space on either side (or ending the
-# line), an em/en dash, a colon before a space, or a space after a closing parenthesis (agency
-# with the dash lost; EFE's ").-" too). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
+# line), an em/en dash, a colon before a space, a dash right after a closing parenthesis (EFE's
+# ").-", Business Wire's ")--"), or a space after one (agency with the dash lost). Lazy but
+# bounded by MAX_HEAD_CHARS, so it cannot run away.
 _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
     r"(?P<sep>[^\S\n]*(?:--?|[\u2013\u2014])(?=\s|$)[^\S\n]*"
     r"|(?<=\s)(?:--?|[\u2013\u2014])[^\S\n]*"
-    r"|(?<=\))\.(?:--?|[\u2013\u2014])[^\S\n]*"
+    r"|(?<=\))\.?(?:--?|[\u2013\u2014])[^\S\n]*"
     r"|[^\S\n]*[\u2013\u2014][^\S\n]*"
     r"|:(?=[^\S\n]|$)[^\S\n]*"
     r"|(?<=\))[^\S\n]+)"
@@ -168,8 +169,10 @@ _JUNK_RE = re.compile(r"(?:\*+|[•·>]+|[a-z0-9](?=[^\S\n]{2,}))?[^\S\n]*")
 _LEADING_AGENCY_RE = re.compile(
     rf"\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)[^\S\n]*(?:--?|[\u2013\u2014]|:)[^\S\n]*"
 )
+# An agency closing the head: "(Reuters)", or press-wire style "/PRNewswire/".
 _TRAILING_AGENCY_RE = re.compile(
-    rf"[^\S\n]*\((?P<agency>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)[^\S\n]*$"
+    rf"[^\S\n]*(?:\((?P<paren>[^()\n]{{1,{MAX_AGENCY_CHARS}}})\)"
+    rf"|/(?P<slash>[^/()\n]{{1,{MAX_AGENCY_CHARS}}})/)[^\S\n]*$"
 )
 # A date closing the head after a comma: "Feb 26", "March 3, 2024", "April, 13", "April",
 # "29 APR", "3. März". The month word is checked against the calendar in code.
@@ -363,10 +366,10 @@ def _split_head(head: str) -> tuple[str | None, str | None, str | None]:
     agency: str | None = None
     trailing = _TRAILING_AGENCY_RE.search(head)
     if trailing is not None:
-        agency = _clean_agency(trailing.group("agency"))
+        agency = _clean_agency(trailing.group("paren") or trailing.group("slash"))
         if agency is None:
             return None, None, None
-        head = head[: trailing.start()]
+        head = head[: trailing.start()].rstrip().removesuffix("--")
     date_text: str | None = None
     date_match = _find_date(head)
     if date_match is not None:
@@ -375,7 +378,7 @@ def _split_head(head: str) -> tuple[str | None, str | None, str | None]:
         if agency is None:
             before_date = _TRAILING_AGENCY_RE.search(head)
             if before_date is not None:
-                agency = _clean_agency(before_date.group("agency"))
+                agency = _clean_agency(before_date.group("paren") or before_date.group("slash"))
                 if agency is None:
                     return None, None, None
                 head = head[: before_date.start()]
