@@ -48,8 +48,16 @@ ARTICLE_BODY_SHARE = 0.3
 MAX_EDGE_RUN = 2
 # Blocks (bylines, captions, share bars) that may separate a lead paragraph from the body.
 MAX_BRIDGED_GAP = 2
+# Bylines are short: "By" plus two or three names and maybe an agency or role.
+MAX_BYLINE_CHARS = 80
 # Titles are looked for among this many leading characters of <title>/og:title candidates.
 MAX_TITLE_CHARS = 300
+
+# Pages with at most this many "<" cannot nest deep enough to slow the parser (5,000 nested
+# <div>s parse in ~0.07 s; the largest dev page has ~13,000 "<").
+NESTING_CHECK_TAGS = 5_000
+# Deepest nesting kept; real pages stay under ~100 levels, lexbor is quadratic beyond thousands.
+MAX_NESTING = 1_000
 
 # Elements without readable text (or with code), skipped with their whole subtree.
 SKIPPED_TAGS = word_set(
@@ -57,7 +65,7 @@ SKIPPED_TAGS = word_set(
     "button select option textarea input head link meta picture source img rt rp"
 )
 # Structural tags that hold site chrome on almost every page.
-CHROME_TAGS = word_set("nav header footer aside form dialog menu figcaption")
+CHROME_TAGS = word_set("nav footer aside form dialog menu figcaption")
 CHROME_ROLES = word_set("navigation banner contentinfo complementary dialog alertdialog")
 # Tags that start a new block of text (the rest are inline and continue the current block).
 BLOCK_TAGS = word_set(
@@ -65,6 +73,10 @@ BLOCK_TAGS = word_set(
     "figure footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre section summary "
     "table tbody td tfoot th thead tr ul caption legend"
 )
+# Words opening a byline in the dev pages' languages (en, de, fr, es, it, pt, nl, sv/da/no, pl).
+BYLINE_WORDS = word_set("by von par por di door av af autor autorin author auteur text texto")
+# Elements that never have an end tag (they do not nest).
+VOID_TAGS = word_set("area base br col embed hr img input link meta param source track wbr")
 HEADING_TAGS = word_set("h1 h2 h3 h4 h5 h6")
 # Whole class/id words naming chrome (compared after splitting on non-alphanumerics).
 CHROME_WORDS = word_set(
@@ -95,6 +107,8 @@ CHROME_PREFIXES = (
 # Class tokens naming the article's own taxonomy terms (WordPress post_class and imitators).
 TAXONOMY_CLASS_PREFIXES = ("tag-", "category-", "author-", "format-", "status-", "type-")
 
+# A start or end tag: "/" flag, name, self-closing "/" (linear: the attribute run stops at "<").
+TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,30})[^<>]*?(/?)>")
 WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -133,10 +147,46 @@ def parse_html(html: str) -> LexborHTMLParser:
     """Parse with lexbor (fast, HTML5-conformant); never raises, whatever the input."""
     if not isinstance(html, str):
         html = ""
+    html = limit_nesting(html)
     try:
         return LexborHTMLParser(html)
     except (UnicodeError, ValueError):
         return LexborHTMLParser(html.encode("utf-8", "replace").decode("utf-8"))
+
+
+def limit_nesting(html: str) -> str:
+    """Drop start tags nested deeper than MAX_NESTING (and their end tags), keeping the text.
+
+    The HTML5 tree builder scans the stack of open elements on every block start tag, so
+    parsing 100,000 nested <div>s takes minutes; no real page nests that deep.
+    """
+    if html.count("<") <= NESTING_CHECK_TAGS:
+        return html
+    depth = 0
+    dropped: dict[str, int] = {}
+    pieces: list[str] = []
+    kept_from = 0
+    for tag in TAG_RE.finditer(html):
+        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
+        drop = False
+        if closing and dropped.get(name):
+            dropped[name] -= 1
+            drop = True
+        elif closing:
+            depth = max(0, depth - 1)
+        elif name not in VOID_TAGS and not self_closing:
+            drop = depth >= MAX_NESTING
+            if drop:
+                dropped[name] = dropped.get(name, 0) + 1
+            else:
+                depth += 1
+        if drop:
+            pieces.append(html[kept_from : tag.start()])
+            kept_from = tag.end()
+    if not pieces:
+        return html
+    pieces.append(html[kept_from:])
+    return "".join(pieces)
 
 
 def extract_main_text(tree: LexborHTMLParser) -> MainText:
@@ -346,12 +396,24 @@ def select_body_blocks(
         if not skipped
         and block.tag != "h1"
         and block.text != title
+        and not looks_like_byline(block.text)
         and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
     ]
     prose = [i for i, block in enumerate(candidates) if is_prose(block)]
     if not prose:
         return candidates
     return trim_short_edges(candidates, prose[0], prose[-1] + 1)
+
+
+def looks_like_byline(text: str) -> bool:
+    """A short line of an author word and a name ("By Jane Doe", "Von Max Muster", "Autor: X")."""
+    words = text[: MAX_BYLINE_CHARS + 1].split()
+    return (
+        len(text) <= MAX_BYLINE_CHARS
+        and len(words) > 1
+        and words[0].rstrip(":").lower() in BYLINE_WORDS
+        and words[1][:1].isupper()
+    )
 
 
 def find_lead_start(blocks: list[Block], skip: list[bool], first: int) -> int:
