@@ -14,6 +14,7 @@ the headline and the story, then footers, related headlines and comments. The st
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 
@@ -44,6 +45,7 @@ CLOSE_GAP = 25  # a footer marker closes the run it follows closely (tags, share
 LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
 MAX_STAMP_UNITS = 15  # "Jane Doe on September 12, 2018 at 4:47 pm said:" has 12 words
 MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol": 6 of 11 tokens
+MAX_REPEATED_SHARE = 0.5  # over half the prose repeated: the article itself is in the dump twice
 LEAD_WINDOW = 4  # standfirst, byline, date and caption: the header block is at most 4 lines
 TITLE_LOOKBACK = 8  # headline, byline, date, photo and caption fit in the 8 lines above the body
 MIN_TITLE_UNITS = 2  # a one-word line above the body is a section label, not a headline
@@ -692,11 +694,28 @@ def find_title(lines: list[Line], body_start: int) -> str | None:
     return max(candidates, key=lambda line: line.units).text
 
 
+def demote_repeated_prose(lines: list[Line]) -> list[Line]:
+    """Prose lines seen twice are captions, teasers or pull quotes: treat them as short lines.
+
+    When most prose repeats, the dump holds the article twice (page plus print or AMP copy),
+    and the lines are left alone.
+    """
+    counts = Counter(line.text for line in lines if line.kind is Kind.PROSE)
+    repeated = sum(line.units for line in lines if counts.get(line.text, 0) > 1)
+    prose = sum(line.units for line in lines if line.kind is Kind.PROSE)
+    if not repeated or repeated > MAX_REPEATED_SHARE * prose:
+        return lines
+    return [
+        Line(line.text, Kind.SHORT, line.units) if counts.get(line.text, 0) > 1 else line
+        for line in lines
+    ]
+
+
 def strip_chrome(text: str) -> MainText:
     """The article body of a plain-text page dump, with its headline when one stands out."""
     if not isinstance(text, str):
         return MainText(title=None, text="", source="not-text")
-    lines = [classify_line(line) for line in split_lines(text)]
+    lines = demote_repeated_prose([classify_line(line) for line in split_lines(text)])
     span = find_body_span(lines)
     if span is None:
         return MainText(title=None, text="", source="no-prose")
