@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from bench.corpora import read_cases
-from worker.extract.dateline import split_dateline
+from worker.extract.dateline import Dateline, split_dateline
 
 TOOL = "article-worker"
 
@@ -121,20 +121,31 @@ LOOKALIKE_OPENINGS: tuple[str, ...] = (
     "Photo by John Smith/Getty Images — ",
 )
 # The sentence after each opening: ordinary prose, so only the opening can cause a dateline.
+# A headline paragraph put before each opening in the second half of the set.
+LOOKALIKE_HEADLINE = "Fuel taxes to rise next year\n\n"
 LOOKALIKE_BODY = "the government said on Monday it would raise taxes on fuel next year."
 
 
 def lookalike_cases() -> list[str]:
-    """Each look-alike opening twice: followed by a lower-case and a capitalised body sentence."""
+    """Each look-alike opening before a lower-case and a capitalised body sentence, at the start
+    of the body and again after a headline paragraph (where real datelines also sit)."""
     bodies = (LOOKALIKE_BODY, LOOKALIKE_BODY[0].upper() + LOOKALIKE_BODY[1:])
-    return [opening + body for opening in LOOKALIKE_OPENINGS for body in bodies]
+    openings = [opening + body for opening in LOOKALIKE_OPENINGS for body in bodies]
+    return openings + [LOOKALIKE_HEADLINE + text for text in openings]
 
 
-def _timed_split(texts: list[str]) -> tuple[list[Any], float]:
+def _timed_split(texts: list[str]) -> tuple[list[Dateline | None], float]:
     """split_dateline over all texts; returns the datelines and the seconds spent in the calls."""
     started = time.perf_counter()
     found = [split_dateline(text)[0] for text in texts]
     return found, time.perf_counter() - started
+
+
+def _matches(case: dict[str, Any], dateline: Dateline | None) -> bool:
+    """Exact match of (location, date_text) against the case's label."""
+    expected = case["expected_dateline"]
+    got = None if dateline is None else (dateline.location, dateline.date_text)
+    return got == (expected["location"], expected["date_text"])
 
 
 def _row(metric: str, score: float, seconds: float, n: int) -> dict[str, Any]:
@@ -152,51 +163,41 @@ def measure(limit: int | None = None) -> list[dict[str, Any]]:
     """Rows for the Reuters positives (overall and per variant), its negatives, our look-alikes."""
     cases = list(read_cases("dateline", limit))
     positives = [case for case in cases if case["expected_dateline"] is not None]
-    negatives = [case for case in cases if case["expected_dateline"] is None]
-    rows: list[dict[str, Any]] = []
-
-    found, seconds = _timed_split([case["text"] for case in positives])
-    hits_by_variant: dict[str, list[bool]] = defaultdict(list)
-    for case, dateline in zip(positives, found, strict=True):
-        expected = case["expected_dateline"]
-        got = None if dateline is None else (dateline.location, dateline.date_text)
-        hit = got == (expected["location"], expected["date_text"])
-        hits_by_variant[case["meta"]["variant"]].append(hit)
-    all_hits = [hit for hits in hits_by_variant.values() for hit in hits]
-    if all_hits:
-        rows.append(
-            _row("reuters_exact_match", sum(all_hits) / len(all_hits), seconds, len(all_hits))
-        )
-    for variant, hits in sorted(hits_by_variant.items()):
-        share = seconds * len(hits) / len(all_hits)
-        rows.append(
-            _row(f"reuters_exact_match[{variant}]", sum(hits) / len(hits), share, len(hits))
-        )
-
-    found, seconds = _timed_split([case["text"] for case in negatives])
+    negatives = [case["text"] for case in cases if case["expected_dateline"] is None]
+    rows = _positive_rows(positives)
     if negatives:
-        false_positives = sum(dateline is not None for dateline in found)
-        rows.append(
-            _row(
-                "reuters_false_positive_rate",
-                false_positives / len(negatives),
-                seconds,
-                len(negatives),
-            )
-        )
-
-    lookalikes = lookalike_cases()
-    found, seconds = _timed_split(lookalikes)
-    false_positives = sum(dateline is not None for dateline in found)
-    rows.append(
-        _row(
-            "lookalike_false_positive_rate",
-            false_positives / len(lookalikes),
-            seconds,
-            len(lookalikes),
-        )
-    )
+        rows.append(_false_positive_row("reuters_false_positive_rate", negatives))
+    rows.append(_false_positive_row("lookalike_false_positive_rate", lookalike_cases()))
     return rows
+
+
+def _positive_rows(positives: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Exact-match rows: all positives first, then one per `meta.variant`."""
+    by_variant: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for case in positives:
+        by_variant[case["meta"]["variant"]].append(case)
+    variant_rows: list[dict[str, Any]] = []
+    total_hits, total_seconds = 0, 0.0
+    for variant, group in sorted(by_variant.items()):
+        found, seconds = _timed_split([case["text"] for case in group])
+        hits = sum(_matches(case, dateline) for case, dateline in zip(group, found, strict=True))
+        variant_rows.append(
+            _row(f"reuters_exact_match[{variant}]", hits / len(group), seconds, len(group))
+        )
+        total_hits, total_seconds = total_hits + hits, total_seconds + seconds
+    if not positives:
+        return variant_rows
+    overall = _row(
+        "reuters_exact_match", total_hits / len(positives), total_seconds, len(positives)
+    )
+    return [overall, *variant_rows]
+
+
+def _false_positive_row(metric: str, texts: list[str]) -> dict[str, Any]:
+    """Share of texts that (wrongly) yield a dateline."""
+    found, seconds = _timed_split(texts)
+    false_positives = sum(dateline is not None for dateline in found)
+    return _row(metric, false_positives / len(texts), seconds, len(texts))
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
