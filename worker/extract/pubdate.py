@@ -35,7 +35,7 @@ PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in
 NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, before the story
 ABOVE_TITLE_CHARS = 300  # kicker line above the headline ("31.01.2022 | Sport")
 DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
-SHORT_TEXT_CHARS = 300  # texts this short are read whole (two-digit years count only there)
+SHORT_TEXT_CHARS = 2000  # texts this short (elements, the headline window) are read whole
 SHORT_YEAR_PIVOT = 70  # "06.07.98" is 1998, "06.07.18" is 2018; the web has no 1960s pages
 
 
@@ -109,9 +109,11 @@ _DATE_IN_TEXT = re.compile(
     r"|(?<!\d)(?P<na>\d{1,2})(?P<nsep>[-/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>(?:19|20)\d\d)(?!\d)"
     # German short year 06.07.18; dots only, so versions and IPs (1.2.10.4) do not qualify
     r"|(?<![\d.])(?P<sd>\d{1,2})\.(?P<sm>\d{1,2})\.(?P<sy>\d\d)(?![\d.])"
-    # day first: 6 July 2018, 6. Juli 2018, 6 de julio de 2018, 03 May, 2024, 1er mai 2018
+    # day first: 6 July 2018, 6. Juli 2018, 6 de julio de 2018, 03 May, 2024, 1er mai 2018,
+    # 24 نيسان / أبريل 2020 (Levantine and Egyptian names of the month side by side)
     r"|(?<!\d)(?P<td>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s{0,3}(?:de\s{1,3})?"
-    r"(?P<tm>[^\W\d_]{3,12})\.?,?\s{0,3}(?:de\s{1,3})?(?P<ty>(?:19|20)\d\d)(?!\d)"
+    r"(?P<tm>[^\W\d_]{3,12})\.?(?:\s?/\s?[^\W\d_]{3,12})?,?\s{0,3}(?:de\s{1,3})?"
+    r"(?P<ty>(?:19|20)\d\d)(?!\d)"
     # month first: July 6th, 2018, Jul. 6 2018
     r"|(?<![^\W\d_])(?P<mm>[^\W\d_]{3,12})\.?\s{1,3}(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s{1,3}"
     r"(?P<my>(?:19|20)\d\d)(?!\d)"
@@ -372,7 +374,7 @@ def find_json_ld_modified(page: _Page) -> Iterator[Candidate]:
             yield found
 
 
-_META_PUBLISHED = re.compile(r"publish|pub[-_]?date|issued|created|release")
+_META_PUBLISHED = re.compile(r"publish|pub[-_]?date|issued|created|release|upload")
 _META_MODIFIED = re.compile(r"modif|updat|expir|revis|last")
 _META_GENERIC_DATE = (
     "date",
@@ -649,16 +651,30 @@ _URL_DATE = re.compile(
 _URL_YEAR = re.compile(r"/((?:19|20)\d\d)/")
 
 
-def find_url_date(page: _Page) -> Iterator[Candidate]:
-    """/2018/07/06/, /2018-07-06/, /20180706/ in the URL path."""
-    path = page.url.split("?", 1)[0][:2000]
+def dates_in_url(url: str) -> Iterator[datetime.date]:
+    """/2018/07/06/, /2018-07-06/, /20180706/ in a URL's path, in order."""
+    path = url[:MAX_URL_CHARS].split("?", 1)[0]
     for match in _URL_DATE.finditer(path):
         if match[1]:
             found = _make_date(int(match[1]), int(match[3]), int(match[4]))
         else:
             found = _make_date(int(match[5]), int(match[6]), int(match[7]))
         if found is not None:
-            yield Candidate("url", found)
+            yield found
+
+
+def find_url_date(page: _Page) -> Iterator[Candidate]:
+    for found in dates_in_url(page.url):
+        yield Candidate("url", found)
+
+
+def find_image_url_date(page: _Page) -> Iterator[Candidate]:
+    """The date in the path of the page's share image: CMSs file uploads under the day."""
+    if page.tree is None:
+        return
+    for meta in page.tree.css('meta[property="og:image"], meta[name="twitter:image"]'):
+        for found in dates_in_url(meta.attributes.get("content") or ""):
+            yield Candidate("image-url", found)
 
 
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s{0,3}([^\W\d_]{3,12})")
@@ -709,6 +725,7 @@ FALLBACK_FINDERS: tuple[Finder, ...] = (
     find_meta_date,
     find_date_near_title,
     find_dateline_date,
+    find_image_url_date,
     find_json_ld_modified,
     find_meta_modified,
     find_page_date,
