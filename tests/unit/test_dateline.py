@@ -145,11 +145,25 @@ STYLES = [
     ),
     ("Paris (AFP)\u00a0- Le gouvernement a annoncé mardi.", "Paris", "AFP", None, "Le"),
     (
-        "Hong Kong (CNN Business) A muddled view of trade talks.",
-        "Hong Kong",
+        "HONG KONG (CNN Business) A muddled view of trade talks.",
+        "HONG KONG",
         "CNN Business",
         None,
         "A",
+    ),
+    (
+        "WASHINGTON (CNN)The Senate voted on Tuesday to advance it.",
+        "WASHINGTON",
+        "CNN",
+        None,
+        "The",
+    ),
+    (
+        "CIUDAD DE MÉXICO.- El presidente dijo hoy que no habrá cambios.",
+        "CIUDAD DE MÉXICO",
+        None,
+        None,
+        "El",
     ),
     (
         "Dekalb, Ill. \u2014 Mike Glass threw for three touchdowns and ran for another one.",
@@ -288,6 +302,8 @@ def test_noisy_wire_prefix_is_part_of_raw() -> None:
         "Morganti (Istruzione): No alle telecamere nelle scuole, ha detto oggi.",
         "A SIC- Imobprest ingatlanközvetítő ügyvezetője leszögezte, az ingatlan.",
         "TRIBUNNEWS.COM - Berikut ini jawaban soal apa dampak negatif jika kita menunda.",
+        "Apple (AAPL) CEO Tim Cook said on Tuesday that the company would invest more.",
+        "Tesla (TSLA) Q3 Earnings: What to Expect From the Carmaker This Week",
     ],
 )
 def test_lookalike_labels_give_no_dateline(text: str) -> None:

@@ -152,13 +152,15 @@ ENGLISH_MONTHS = (
 
 # The head of a line up to its first separator: a dash with a space on either side (or ending the
 # line), an em/en dash, a colon before a space, a dash right after a closing parenthesis (EFE's
-# ").-", Business Wire's ")--"), or a space after one (agency with the dash lost). Lazy but
-# bounded by MAX_HEAD_CHARS, so it cannot run away.
+# ").-", Business Wire's ")--"), Mexican ".-", or a space or nothing after the parenthesis (agency
+# with the dash lost, "(CNN)The"). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
 _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
     r"(?P<sep>[^\S\n]*(?:--?|[\u2013\u2014])(?=\s|$)[^\S\n]*"
     r"|(?<=\s)(?:--?|[\u2013\u2014])[^\S\n]*"
     r"|(?<=\))\.?(?:--?|[\u2013\u2014])[^\S\n]*"
+    r"|\.-(?=\s)[^\S\n]*"
+    r"|(?<=\))(?=[^\W\d_])"
     r"|[^\S\n]*[\u2013\u2014][^\S\n]*"
     r"|:(?=[^\S\n]|$)[^\S\n]*"
     r"|(?<=\))[^\S\n]+)"
@@ -321,9 +323,13 @@ def _separator_fits(
     " : " (space before the colon) is French label typography. An undated colon needs an
     all-caps place ("KARACHI:"; "BRAUNGART, Richard:" is a reference). A bare "(Role) " or
     "(Role): " after a name is a speaker's affiliation unless it holds a wire-style acronym.
-    An undated, agency-less place needs a spaced dash ("A SIC- Imobprest" is a fragment).
+    Without any dash, an undated title-case name is a company and its ticker ("Apple (AAPL) CEO")
+    as often as a place and its agency, so only "WASHINGTON (CNN)The" passes. An undated,
+    agency-less place needs a spaced dash ("A SIC- Imobprest" is a fragment).
     """
     mark = separator.strip()
+    if mark == "" and date_text is None and not _is_upper_case(location.split(",")[0]):
+        return False
     if mark == ":" and head[-1:].isspace():
         return False
     if mark == ":" and date_text is None and not all(map(_is_upper_case, location.split(","))):
