@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -36,6 +37,7 @@ NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, b
 ABOVE_TITLE_CHARS = 300  # kicker line above the headline ("31.01.2022 | Sport")
 DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
 SHORT_TEXT_CHARS = 2000  # texts this short (elements, the headline window) are read whole
+MAX_STRUCTURED_DATES = 20  # structured dates searched for the local twin of a UTC stamp
 SHORT_YEAR_PIVOT = 70  # "06.07.98" is 1998, "06.07.18" is 2018; the web has no 1960s pages
 
 
@@ -88,10 +90,13 @@ class _Page:
 
 
 class Candidate(NamedTuple):
-    """A proposed date and the rule that proposed it."""
+    """A proposed date and the rule that proposed it. Machine timestamps also keep their clock
+    time as written and whether it is UTC, whose day may be one off the publisher's."""
 
     source: str
     date: datetime.date
+    clock: datetime.datetime | None = None
+    utc: bool = False
 
 
 Finder = Callable[[_Page], Iterable[Candidate]]
@@ -153,10 +158,30 @@ def parse_machine_date(value: str) -> datetime.date | None:
 _YEAR = re.compile(r"20\d\d|19\d\d")  # no look-arounds: this scans whole pages, keep it a fast scan
 
 
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d\d)")
+_UTC_ZONE = re.compile(r"\d:\d\d(?::\d\d)?(?:[.,]\d+)?\s?(?:Z|[+-]00:?00|UTC|GMT)(?![\w:])")
+
+
 def _machine_candidate(source: str, value: str, day_first: bool) -> Candidate | None:
     """Candidate from an attribute or JSON value: ISO or compact first, then written forms."""
     found = parse_machine_date(value) or parse_text_date(value[:MAX_ELEMENT_TEXT], day_first)
-    return None if found is None else Candidate(source, found)
+    if found is None:
+        return None
+    head = value[:64]
+    clock = _CLOCK.search(head)
+    if clock is None or int(clock[1]) > 23 or int(clock[2]) > 59:
+        return Candidate(source, found)
+    written = datetime.datetime.combine(found, datetime.time(int(clock[1]), int(clock[2])))
+    return Candidate(source, found, written, _UTC_ZONE.search(head) is not None)
+
+
+def _same_instant(utc: Candidate, local: Candidate) -> bool:
+    """True when a local clock time is the UTC one shifted by a real zone offset (whole quarter
+    hours, -12 h to +14 h): both stamp the same moment, so the local one gives the local day."""
+    if utc.clock is None or local.clock is None or local.utc:
+        return False
+    offset = (local.clock - utc.clock).total_seconds()
+    return -12 * 3600 <= offset <= 14 * 3600 and offset % 900 == 0
 
 
 def dates_in_text(text: str, day_first: bool) -> Iterator[datetime.date]:
@@ -731,6 +756,12 @@ FALLBACK_FINDERS: tuple[Finder, ...] = (
     find_page_date,
 )
 CASCADE: tuple[Finder, ...] = PUBLISHED_FINDERS + FALLBACK_FINDERS
+# Machine-readable publication dates, compared for their time zone by `_first_plausible`.
+STRUCTURED_FINDERS: tuple[Finder, ...] = (
+    find_json_ld_published,
+    find_meta_published,
+    find_meta_date,
+)
 
 
 def _plausible(page: _Page, finders: tuple[Finder, ...]) -> Iterator[Candidate]:
@@ -742,8 +773,16 @@ def _plausible(page: _Page, finders: tuple[Finder, ...]) -> Iterator[Candidate]:
 
 
 def _first_plausible(page: _Page) -> PublishedDate | None:
-    """The first candidate of the cascade that lies between the web's start and the crawl."""
+    """The first plausible candidate of the cascade, in the publisher's time zone if possible.
+
+    When it is a UTC timestamp, a structured date stamping the same moment in local time names
+    the day readers saw: JSON-LD "2023-11-09T06:35Z" against sailthru.date "2023-11-08 22:35"
+    for an evening story in California.
+    """
     found = next(_plausible(page, CASCADE), None)
+    if found is not None and found.utc:
+        structured = islice(_plausible(page, STRUCTURED_FINDERS), MAX_STRUCTURED_DATES)
+        found = next((local for local in structured if _same_instant(found, local)), found)
     return None if found is None else PublishedDate(found.date, found.source)
 
 
