@@ -48,6 +48,11 @@ ARTICLE_BODY_SHARE = 0.3
 MAX_EDGE_RUN = 2
 # Blocks (bylines, captions, share bars) that may separate a lead paragraph from the body.
 MAX_BRIDGED_GAP = 2
+# A "heading" this long is a lead paragraph styled as a heading (real headings are < 100 chars).
+LEAD_HEADING_CHARS = 150
+# Short lines ending like a sentence with at least this many words are text, not labels.
+MIN_SENTENCE_WORDS = 4
+SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？", '."', ".”", ".»")
 # Bylines are short: "By" plus two or three names and maybe an agency or role.
 MAX_BYLINE_CHARS = 80
 # Titles are looked for among this many leading characters of <title>/og:title candidates.
@@ -318,7 +323,16 @@ def is_prose(block: Block) -> bool:
     return (
         block_chars(block) >= GOOD_BLOCK_CHARS
         and block.link_chars <= MAX_GOOD_LINK_DENSITY * chars
-        and block.tag not in HEADING_TAGS
+        and (block.tag not in HEADING_TAGS or chars >= LEAD_HEADING_CHARS)
+    )
+
+
+def is_sentence(block: Block) -> bool:
+    """A short line written as a sentence (closing remark), unlike labels, dates and bylines."""
+    return (
+        block.text.endswith(SENTENCE_ENDS)
+        and len(block.text.split()) >= MIN_SENTENCE_WORDS
+        and block.link_chars <= MAX_GOOD_LINK_DENSITY * len(block.text)
     )
 
 
@@ -399,7 +413,7 @@ def select_body_blocks(
         and not looks_like_byline(block.text)
         and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
     ]
-    prose = [i for i, block in enumerate(candidates) if is_prose(block)]
+    prose = [i for i, block in enumerate(candidates) if is_prose(block) or is_sentence(block)]
     if not prose:
         return candidates
     return trim_short_edges(candidates, prose[0], prose[-1] + 1)
