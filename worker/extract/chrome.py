@@ -148,8 +148,53 @@ _TRAILER_HEADS = re.compile(
         "اقرأ أيضاً",
         "مقالات ذات صلة",
         "الأكثر قراءة",
+        "about the author",
+        "explore further",
+        "further reading",
+        "see also",
+        "über den autor",
+        "über die autorin",
+        "beliebte beiträge",
+        "ähnliche beiträge",
+        "ähnliche artikel",
+        "verwandte artikel",
+        "das könnte dich auch interessieren",
+        "weitere beiträge",
+        "à propos de l'auteur",
+        "articles similaires",
+        "articles liés",
+        "vous aimerez aussi",
+        "à voir aussi",
+        "voir aussi",
+        "sobre el autor",
+        "artículos relacionados",
+        "sull'autore",
+        "sobre o autor",
+        "over de auteur",
+        "об авторе",
     )
     + r")\b[^\w]{0,3}$"
+)
+# Short lines starting so head a list of other stories: "More from the Daily Example".
+_TRAILER_STARTS = re.compile(
+    _phrases(
+        "more from ",
+        "more stories ",
+        "more news ",
+        "more in ",
+        "mehr aus ",
+        "mehr von ",
+        "mehr zum thema ",
+        "plus de ",
+        "más de ",
+        "más noticias ",
+        "altri articoli ",
+        "mais de ",
+        "meer over ",
+        "meer nieuws ",
+        "другие новости ",
+        "ещё по теме",
+    )
 )
 # Line starts after which the article is over (footer, comments).
 _STOP_STARTS = re.compile(
@@ -159,6 +204,23 @@ _STOP_STARTS = re.compile(
         "originally published",
         "this article was originally published",
         "copyright",
+        "this entry was posted",
+        "posted in ",
+        "filed under",
+        "tags:",
+        "tagged:",
+        "tagged with",
+        "topics:",
+        "schlagworte",
+        "schlagwörter",
+        "mots-clés",
+        "mots clés",
+        "etiquetas:",
+        "argomenti:",
+        "trefwoorden",
+        "теги:",
+        "标签：",
+        "الوسوم",
     )
 )
 # Line starts that open a comment section.
@@ -278,10 +340,42 @@ _AD_LABELS = frozenset(
         "广告",
     )
 )
-# Line starts of share, follow, subscribe, login, consent and navigation chrome.
+# Line starts (whole words) of share, follow, subscribe, login, consent and navigation chrome.
 _BOILER_STARTS = re.compile(
-    _phrases(
+    r"(?:"
+    + _phrases(
         "skip to",
+        "zum inhalt",
+        "direkt zum inhalt",
+        "zur navigation",
+        "aller au contenu",
+        "passer au contenu",
+        "ir al contenido",
+        "saltar al contenido",
+        "vai al contenuto",
+        "salta al contenuto",
+        "pular para o conteúdo",
+        "ir para o conteúdo",
+        "naar de inhoud",
+        "ga naar de inhoud",
+        "перейти к содержанию",
+        "перейти к основному",
+        "跳到正文",
+        "跳至内容",
+        "تخطى إلى المحتوى",
+        "print",
+        "drucken",
+        "imprimer",
+        "imprimir",
+        "stampa",
+        "afdrukken",
+        "печать",
+        "next article",
+        "previous article",
+        "nächster artikel",
+        "vorheriger artikel",
+        "article suivant",
+        "article précédent",
         "jump to",
         "share",
         "tweet",
@@ -359,6 +453,7 @@ _BOILER_STARTS = re.compile(
         "تابعونا",
         "اشترك",
     )
+    + r")(?!\w)"
 )
 # Anywhere in a line's start: newsletter and subscription promotions.
 _PROMO = re.compile(
@@ -535,7 +630,7 @@ def _reads_as_sentences(text: str) -> bool:
 
 def _date_kind(lower: str, units: float) -> Kind | None:
     """DATE for a line that is mostly a date, TIME for a bare clock time, else None."""
-    if units > MAX_DATE_LINE_UNITS:
+    if units > MAX_DATE_LINE_UNITS or "@" in lower:  # "@": a tweet's signature, not a date line
         return None
     if _RELATIVE_TIME.search(lower):
         return Kind.DATE
@@ -565,7 +660,7 @@ def classify_line(text: str) -> Line:
         return Line(text, Kind.STOP, units)
     if units <= 2 * MAX_MARKER_UNITS and _RIGHTS.search(head):
         return Line(text, Kind.STOP, units)
-    if short and _TRAILER_HEADS.match(head):
+    if short and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
         return Line(text, Kind.TRAILER, units)
     if (_BOILER_STARTS.match(head) and short) or _is_cookie_notice(text, units):
         return Line(text, Kind.BOILER, units)
@@ -654,7 +749,8 @@ def adjust_body_start(lines: list[Line], span: tuple[int, int]) -> tuple[int, in
     start, end = span
     lead = range(start, min(end, start + LEAD_WINDOW))
     header_lines = [i for i in lead if lines[i].kind in (Kind.BYLINE, Kind.DATE)]
-    if header_lines:
+    above = [] if not header_lines else lines[start : header_lines[-1]]
+    if sum(line.kind is Kind.PROSE for line in above) == 1:
         after = range(header_lines[-1] + 1, end)
         start = next((i for i in after if lines[i].kind is Kind.PROSE), start)
     if start >= 2 and lines[start - 1].kind is Kind.SHORT and lines[start - 2].kind is Kind.TIME:
