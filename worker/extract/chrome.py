@@ -559,6 +559,7 @@ _COMMENT_STAMP = re.compile(
     + r")\s?:$"
 )
 _WORD = re.compile(r"\w+")
+_CJK = re.compile("[\u3040-\u9fff\uf900-\ufaff]")  # kana, CJK ideographs, compatibility ideographs
 # Words of date lines besides numbers and month names: clock, zones, weekdays, "updated".
 _DATE_WORDS = frozenset(
     (
@@ -578,16 +579,13 @@ _DATE_WORDS = frozenset(
 )
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
 def word_units(text: str) -> float:
     """Length in words; unspaced CJK text counts CJK_CHARS_PER_UNIT characters per word."""
-    cjk = sum(1 for ch in text if _is_cjk(ch))
-    if not cjk:
-        return float(len(text.split()))
-    spaced = sum(1 for token in text.split() if not any(_is_cjk(ch) for ch in token))
+    tokens = text.split()
+    if not _CJK.search(text):
+        return float(len(tokens))
+    cjk = len(_CJK.findall(text))
+    spaced = sum(1 for token in tokens if not _CJK.search(token))
     return spaced + cjk / CJK_CHARS_PER_UNIT
 
 
