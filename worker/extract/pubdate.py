@@ -30,6 +30,9 @@ MAX_LINKS = 3000  # links compared with the page URL; link farms beyond that are
 MAX_URL_CHARS = 2000  # URL characters parsed; longer tails are tracking junk
 SELF_LINK_MIN_PATH = 8  # shorter paths ("/", "/news") name sections linked from every page
 SELF_LINK_TEXT = 300  # text around a link to this page searched for its date (a list entry)
+SELF_LINK_LEVELS = 2  # a list entry is the link's parent or grandparent (li > span > a)
+MAX_DATE_LINK_TEXT = 40  # a permalink whose whole text is its date ("12 July 2020, 10:04")
+MAX_LINK_PARTS = 30  # elements inside a linked teaser checked for a date of their own
 MAX_ANCESTORS = 60  # ancestors walked to tell chrome from article; deeper nesting is pathological
 MAX_JSON_DEPTH = 8  # nesting of JSON-LD objects searched (@graph > Article > ...)
 PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
@@ -636,6 +639,28 @@ def _url_path(url: str) -> str:
     return urlsplit(url[:MAX_URL_CHARS]).path.rstrip("/")
 
 
+def _self_link_date(link: LexborNode, day_first: bool) -> datetime.date | None:
+    """The date a link to this page shows (a dated permalink, or a short date part of a linked
+    teaser), else the date beside it in its list entry. Longer texts inside the link are titles,
+    which hold dates of events, so they are left out."""
+    title = link.text(separator=" ")
+    for part in (link, *link.css("*")[:MAX_LINK_PARTS]):
+        text = title if part is link else part.text(separator=" ")
+        found = parse_text_date(text, day_first) if len(text) <= MAX_DATE_LINK_TEXT else None
+        if found is not None:
+            return found
+    holder = link.parent
+    for _ in range(SELF_LINK_LEVELS):
+        if holder is None:
+            return None
+        entry = holder.text(separator=" ")[: SELF_LINK_TEXT + len(title)]
+        found = parse_text_date(entry.replace(title, " ", 1)[:SELF_LINK_TEXT], day_first)
+        if found is not None:
+            return found
+        holder = holder.parent
+    return None
+
+
 def find_self_link_date(page: _Page) -> Iterator[Candidate]:
     """A date next to a link to this very page: its entry in a list of posts or its permalink.
 
@@ -650,13 +675,10 @@ def find_self_link_date(page: _Page) -> Iterator[Candidate]:
         href = link.attributes.get("href") or ""
         if "#" in href or "?" in href or _url_path(href) != path:
             continue  # fragments and queries point at comments and replies, not the post
-        for holder in (link, link.parent, link.parent.parent if link.parent else None):
-            if holder is None:
-                break
-            found = parse_text_date(holder.text(separator=" ")[:SELF_LINK_TEXT], page.day_first)
-            if found is not None:
-                yield Candidate("self-link", found)
-                return
+        found = _self_link_date(link, page.day_first)
+        if found is not None:
+            yield Candidate("self-link", found)
+            return
 
 
 def find_page_date(page: _Page) -> Iterator[Candidate]:
