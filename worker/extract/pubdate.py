@@ -33,6 +33,7 @@ SELF_LINK_TEXT = 300  # text around a link to this page searched for its date (a
 SELF_LINK_LEVELS = 2  # a list entry is the link's parent or grandparent (li > span > a)
 MAX_DATE_LINK_TEXT = 40  # a permalink whose whole text is its date ("12 July 2020, 10:04")
 MAX_LINK_PARTS = 30  # elements inside a linked teaser checked for a date of their own
+LINK_LEVELS = 4  # ancestors searched for a link wrapping a date (a > p > span > time)
 MAX_ANCESTORS = 60  # ancestors walked to tell chrome from article; deeper nesting is pathological
 MAX_JSON_DEPTH = 8  # nesting of JSON-LD objects searched (@graph > Article > ...)
 PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
@@ -83,6 +84,11 @@ class _Page:
         if self.tree is not None and self.tree.body is not None:
             return self.tree.body.text(separator="\n")[:MAX_TEXT_CHARS]
         return self.body
+
+    @cached_property
+    def path(self) -> str:
+        """The URL path, to tell links to this page from links elsewhere."""
+        return _url_path(self.url)
 
     @cached_property
     def text_outside_chrome(self) -> str:
@@ -467,18 +473,17 @@ def _element_date(node: LexborNode, source: str, day_first: bool) -> Candidate |
     """Date carried by an element: the date readers see in its text, else its machine attribute.
 
     The visible text wins because attributes are often UTC or a later revision
-    (<time datetime="2019-07-03">Published 29 June 2019</time>).
+    (<time datetime="2019-07-03">Published 29 June 2019</time>); an attribute agreeing with the
+    text still lends it its clock time, for `_same_instant`.
     """
     shown = parse_text_date(node.text(separator=" ")[:MAX_ELEMENT_TEXT], day_first)
-    if shown is not None:
-        return Candidate(source, shown)
     attrs = node.attributes
     for name in ("datetime", "content", "data-datetime", "data-date", "title"):
         value = attrs.get(name)
         found = _machine_candidate(source, value, day_first) if value else None
-        if found is not None:
+        if found is not None and (shown is None or found.date == shown):
             return found
-    return None
+    return None if shown is None else Candidate(source, shown)
 
 
 def _article_elements(page: _Page, selector: str) -> Iterator[LexborNode]:
@@ -488,8 +493,22 @@ def _article_elements(page: _Page, selector: str) -> Iterator[LexborNode]:
     for count, node in enumerate(page.tree.css(selector)):
         if count >= MAX_ELEMENTS:
             return
-        if not _in_chrome(node):
+        if not _in_chrome(node) and not _links_elsewhere(node, page.path):
             yield node
+
+
+def _links_elsewhere(node: LexborNode, page_path: str) -> bool:
+    """True when the node sits inside a link to another page: a teaser of another story, whose
+    date is that story's. Permalinks to this page ("posted on <a href=self>") are fine."""
+    current: LexborNode | None = node
+    for _ in range(LINK_LEVELS):
+        if current is None:
+            return False
+        if current.tag == "a":
+            href = current.attributes.get("href") or ""
+            return not href.startswith("#") and _url_path(href) != page_path
+        current = current.parent
+    return False
 
 
 def find_itemprop_published(page: _Page) -> Iterator[Candidate]:
@@ -666,7 +685,7 @@ def find_self_link_date(page: _Page) -> Iterator[Candidate]:
 
     Such a list is chrome, but the entry describes this page, so its date is the page's own.
     """
-    path = _url_path(page.url)
+    path = page.path
     if page.tree is None or path.count("/") < 1 or len(path) < SELF_LINK_MIN_PATH:
         return
     for count, link in enumerate(page.tree.css("a[href]")):
@@ -783,6 +802,8 @@ STRUCTURED_FINDERS: tuple[Finder, ...] = (
     find_json_ld_published,
     find_meta_published,
     find_meta_date,
+    find_itemprop_published,
+    find_time_element,
 )
 
 
