@@ -1,6 +1,7 @@
 """Chrome stripping of plain-text dumps: own fixtures, the seed, real pages, hostile input."""
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from worker.extract.chrome import (
     find_body_span,
     split_lines,
     strip_chrome,
+    wrap_width,
 )
 from worker.extract.main_text import MainText
 
@@ -105,6 +107,14 @@ def test_real_pages_as_dumps_beat_the_unstripped_floor() -> None:
         ("Advertisement", Kind.INSERT),
         ("Te puede interesar: Los precios del alquiler suben", Kind.INSERT),
         ("Mehr zum Thema", Kind.TRAILER),
+        ("More From the Example Times", Kind.TRAILER),
+        ("Über den Autor", Kind.TRAILER),
+        ("Tags: politics, elections", Kind.STOP),
+        ("Zum Inhalt springen", Kind.BOILER),
+        ("Print", Kind.BOILER),
+        ("Printemps des poètes", Kind.SHORT),
+        ("— Jane Doe (@janedoe) March 3, 2025", Kind.SHORT),
+        ("Wettbewerb 2020", Kind.SHORT),
         ("Похожие новости", Kind.TRAILER),
         ("12 Comments", Kind.COMMENTS),
         ("Reacties (4)", Kind.COMMENTS),
@@ -148,6 +158,31 @@ def test_listing_of_stories_after_the_body_is_cut() -> None:
     lines = [paragraph] * 4 + ["Other headline", "03 May, 2024", teaser] * 5
     span = find_body_span([classify_line(line) for line in lines])
     assert span == (0, 4)
+
+
+@pytest.mark.parametrize("width", [64, 72, 80])
+def test_hard_wrapped_dump_gives_the_same_body(width: int) -> None:
+    case = _load(next(path for path in FIXTURES if path.stem == "en_regional_cookie_breadcrumbs"))
+    lines = case["raw"]["text"].split("\n")
+    wrapped = "\n\n".join(textwrap.fill(line, width) for line in lines)
+    assert wrap_width(wrapped.split("\n")) is not None
+    assert strip_chrome(wrapped).text == strip_chrome(case["raw"]["text"]).text
+
+
+def test_wire_copy_with_indented_paragraphs_is_rejoined() -> None:
+    first = "    OSLO, March 3 - The ferry operator said on Monday it would add\n"
+    first += "two night crossings to its winter timetable after strong demand\n"
+    first += "from freight customers.\n"
+    second = "    The company said bookings were up by a fifth on the year and\n"
+    second += "that it expected the trend to continue into the spring season.\n"
+    dump = "FERRY OPERATOR ADDS NIGHT CROSSINGS\n" + (first + second) * 3 + " Reuter\n"
+    paragraphs = strip_chrome(dump).text.split("\n\n")
+    assert paragraphs[0] == (
+        "OSLO, March 3 - The ferry operator said on Monday it would add two night crossings "
+        "to its winter timetable after strong demand from freight customers."
+    )
+    assert len(paragraphs) == 6
+    assert strip_chrome(dump).title == "FERRY OPERATOR ADDS NIGHT CROSSINGS"
 
 
 def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:

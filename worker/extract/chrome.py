@@ -3,7 +3,7 @@
 A dump is the page's visible text, one block per line: menus, breadcrumbs and banners first, then
 the headline and the story, then footers, related headlines and comments. The stages:
 
-1. `split_lines`     bound the input, fold whitespace, rejoin hard-wrapped paragraphs;
+1. `split_lines`     bound the input, rejoin hard-wrapped paragraphs, fold whitespace;
 2. `classify_line`   give each line a kind (prose, short, date, boilerplate, insert, stop marker...)
                      from length, sentence punctuation and multilingual boilerplate phrases;
 3. `find_body_span`  pick the contiguous run of lines with the highest prose weight (a maximum-sum
@@ -25,6 +25,13 @@ from worker.extract.main_text import MainText
 MAX_INPUT_CHARS = 2_000_000  # a news page dump is < 300 kB; beyond 2 MB it is not one article
 MAX_LINES = 20_000  # same bound in lines: menus of a huge portal stay far below this
 MAX_LINE_CHARS = 100_000  # a paragraph is < 5 kB; a longer "line" is a blob, clipped
+MIN_WRAPPED_LINES = 10  # wrap detection needs a few lines; shorter dumps are taken as they are
+WRAP_PERCENTILE = 0.95  # the wrap column: the length 95% of lines stay within (ignores outliers)
+MIN_WRAP_WIDTH = 40  # narrower "wraps" are lists of short items, not wrapped prose
+MAX_WRAP_WIDTH = 100  # text browsers and wire copy wrap at 64-80 columns; paragraph dumps exceed
+WRAP_FILL = 0.75  # a wrapped line is filled to the column minus one word (>= 75% of the width)
+MIN_WRAPPED_SHARE = 0.5  # wrapped prose: most lines of 40+ characters are filled to the column
+MIN_LOWER_CONTINUATIONS = 0.3  # and go on mid-sentence: a third of next lines start lower-case
 PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
 MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word paragraph is text
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
@@ -590,15 +597,65 @@ def word_units(text: str) -> float:
 
 
 def split_lines(text: str) -> list[str]:
-    """Non-empty lines with folded whitespace, bounded in number and length."""
-    lines: list[str] = []
-    for raw in text[:MAX_INPUT_CHARS].splitlines():
-        line = " ".join(raw[:MAX_LINE_CHARS].split())
-        if line:
-            lines.append(line)
-            if len(lines) >= MAX_LINES:
-                break
-    return lines
+    """Non-empty lines with folded whitespace, bounded in number and length.
+
+    Dumps hard-wrapped at a fixed width (text browsers, wire copy) get their paragraphs rejoined
+    first: otherwise every 70-character piece of a sentence would look like a menu item.
+    """
+    raw = text[:MAX_INPUT_CHARS].splitlines()[:MAX_LINES]
+    width = wrap_width(raw)
+    blocks = raw if width is None else unwrap(raw, width)
+    lines = (" ".join(block[:MAX_LINE_CHARS].split()) for block in blocks)
+    return [line for line in lines if line]
+
+
+def wrap_width(raw: list[str]) -> int | None:
+    """The column a dump was hard-wrapped at, or None when lines are whole paragraphs.
+
+    Wrapped prose has many lines filled to about the same column that run on into a next line
+    starting in lower case; lists of headlines or CJK paragraphs have neither.
+    """
+    lengths = sorted(len(line.rstrip()) for line in raw if line.strip())
+    if len(lengths) < MIN_WRAPPED_LINES:
+        return None
+    width = lengths[int(WRAP_PERCENTILE * (len(lengths) - 1))]
+    if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
+        return None
+    longish = [length for length in lengths if length >= MIN_WRAP_WIDTH]
+    full = [
+        following.lstrip()
+        for line, following in itertools.pairwise(raw)
+        if len(line.rstrip()) >= WRAP_FILL * width and following.strip()
+    ]
+    mid_sentence = sum(1 for following in full if following[0].islower())
+    wrapped = len(full) >= MIN_WRAPPED_SHARE * len(longish)
+    return width if wrapped and mid_sentence >= MIN_LOWER_CONTINUATIONS * len(full) else None
+
+
+def unwrap(raw: list[str], width: int) -> list[str]:
+    """Paragraphs of a hard-wrapped dump: a full line continues on the next one.
+
+    A paragraph ends at a blank line or a short line, and a new one starts where the indentation
+    grows (wire copy indents first lines).
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    previous_indent = 0
+    for line in raw:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if current and (not stripped or indent > previous_indent):
+            paragraphs.append(" ".join(current))
+            current = []
+        if stripped:
+            current.append(stripped)
+            if len(line.rstrip()) < WRAP_FILL * width:
+                paragraphs.append(" ".join(current))
+                current = []
+        previous_indent = indent
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
 
 
 def _ends_sentence(text: str) -> bool:
