@@ -85,7 +85,7 @@ VOID_TAGS = word_set("area base br col embed hr img input link meta param source
 HEADING_TAGS = word_set("h1 h2 h3 h4 h5 h6")
 # Whole class/id words naming chrome (compared after splitting on non-alphanumerics).
 CHROME_WORDS = word_set(
-    "nav navbar menu breadcrumb breadcrumbs sidebar footer header masthead ad ads adv advert "
+    "nav navbar menu breadcrumb breadcrumbs sidebar footer masthead ad ads adv advert "
     "banner popup modal overlay toolbar pagination pager tags tag taglist keywords byline author "
     "authors bio meta caption credit credits copyright disclaimer login signin rating skip date "
     "time timestamp published widgetarea trending popular teaser teasers outbrain taboola disqus "
