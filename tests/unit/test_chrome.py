@@ -230,8 +230,20 @@ def test_huge_single_line_is_bounded_but_kept() -> None:
     assert len(result.text) <= MAX_LINE_CHARS
 
 
-def test_no_prose_gives_empty_body() -> None:
-    assert strip_chrome("Home\nNews\nSport\nContact") == MainText(None, "", "no-prose")
+def test_long_dump_without_prose_gives_empty_body() -> None:
+    menu = "\n".join(["Home", "News", "Sport", "Weather", "Business", "Contact"] * 3)
+    assert strip_chrome(menu) == MainText(None, "", "no-prose")
+
+
+def test_brief_without_prose_keeps_its_lines() -> None:
+    brief = "EXAMPLE CORP SETS QUARTERLY PAYOUT\n    OSLO, March 3 -\n    Qtly div 25 cts\n"
+    brief += "    Pay April 30\n    Share this\n"
+    result = strip_chrome(brief)
+    assert result == MainText(
+        "EXAMPLE CORP SETS QUARTERLY PAYOUT",
+        "OSLO, March 3 -\n\nQtly div 25 cts\n\nPay April 30",
+        "brief-without-prose",
+    )
 
 
 def test_non_text_input_gives_empty_body() -> None:

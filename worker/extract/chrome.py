@@ -10,6 +10,8 @@ the headline and the story, then footers, related headlines and comments. The st
                      subarray, as in Body Text Extraction), never crossing a stop marker;
 4. `body_paragraphs` keep the run's lines minus inserts, captions and boilerplate;
 5. `find_title`      the headline-like line just above the run, if any.
+
+A dump of a few lines without any sentence (a wire brief, a results table) is kept whole.
 """
 
 import itertools
@@ -25,7 +27,7 @@ from worker.extract.main_text import MainText
 MAX_INPUT_CHARS = 2_000_000  # a news page dump is < 300 kB; beyond 2 MB it is not one article
 MAX_LINES = 20_000  # same bound in lines: menus of a huge portal stay far below this
 MAX_LINE_CHARS = 100_000  # a paragraph is < 5 kB; a longer "line" is a blob, clipped
-MIN_WRAPPED_LINES = 10  # wrap detection needs a few lines; shorter dumps are taken as they are
+MIN_WRAPPED_LINES = 4  # wrap detection needs a few lines: a 3-line dump is taken as it is
 WRAP_PERCENTILE = 0.95  # the wrap column: the length 95% of lines stay within (ignores outliers)
 MIN_WRAP_WIDTH = 40  # narrower "wraps" are lists of short items, not wrapped prose
 MAX_WRAP_WIDTH = 100  # text browsers and wire copy wrap at 64-80 columns; paragraph dumps exceed
@@ -53,6 +55,7 @@ LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, tea
 MAX_STAMP_UNITS = 15  # "Jane Doe on September 12, 2018 at 4:47 pm said:" has 12 words
 MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol": 6 of 11 tokens
 MAX_REPEATED_SHARE = 0.5  # over half the prose repeated: the article itself is in the dump twice
+MAX_BRIEF_LINES = 12  # a wire brief or table story without sentences; page dumps have more menu
 LEAD_WINDOW = 4  # standfirst, byline, date and caption: the header block is at most 4 lines
 TITLE_LOOKBACK = 8  # headline, byline, date, photo and caption fit in the 8 lines above the body
 MIN_TITLE_UNITS = 2  # a one-word line above the body is a section label, not a headline
@@ -862,6 +865,23 @@ def demote_repeated_prose(lines: list[Line]) -> list[Line]:
     ]
 
 
+def brief_without_prose(lines: list[Line]) -> MainText:
+    """A few lines and no sentence (a wire brief or results table): headline, then the rest.
+
+    Dates and figures stay, as without prose they may be the story. A long dump without prose
+    is all chrome, and its body is empty.
+    """
+    if not lines or len(lines) > MAX_BRIEF_LINES:
+        return MainText(title=None, text="", source="no-prose")
+    title = lines[0].text if len(lines) > 1 and _headline_shaped(lines[0]) else None
+    kept = [
+        line.text
+        for line in lines[1 if title else 0 :]
+        if line.kind not in (Kind.INSERT, Kind.BOILER, Kind.TRAILER, Kind.STOP, Kind.COMMENTS)
+    ]
+    return MainText(title=title, text="\n\n".join(kept), source="brief-without-prose")
+
+
 def strip_chrome(text: str) -> MainText:
     """The article body of a plain-text page dump, with its headline when one stands out."""
     if not isinstance(text, str):
@@ -869,7 +889,7 @@ def strip_chrome(text: str) -> MainText:
     lines = demote_repeated_prose([classify_line(line) for line in split_lines(text)])
     span = find_body_span(lines)
     if span is None:
-        return MainText(title=None, text="", source="no-prose")
+        return brief_without_prose(lines)
     span = adjust_body_start(lines, span)
     paragraphs = body_paragraphs(lines, span)
     return MainText(
