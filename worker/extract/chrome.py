@@ -541,6 +541,7 @@ _BYLINE_STARTS = re.compile(
     _phrases("by ", "par ", "von ", "por ", "di ", "door ", "от ", "автор", "بقلم", "作者", "记者")
 )
 _DATE_HINT = re.compile(r"\d{1,4}[-./:]\d{1,2}|\b(?:19|20)\d\d\b|\b\d{1,2}\s?(?:h|am|pm)\b")
+_CLOCK = re.compile(r"\b\d{1,2}[:h.]\d\d\b")  # 09:41, 14h05, 10.30
 _RELATIVE_TIME = re.compile(
     r"\d{1,3}\s?(?:min|mins|minutes|h|hr|hrs|hours|hour|d|days|day|m)\b\.?\s?ago"
     r"|\bago$|^(?:il y a|vor|hace|há|fa)\s\d"
@@ -701,7 +702,7 @@ def _date_kind(lower: str, units: float) -> Kind | None:
         return None
     if any(w in MONTHS or len(w) == 4 for w in parts):
         return Kind.DATE
-    return Kind.TIME
+    return Kind.TIME if _CLOCK.search(lower) else None
 
 
 def classify_line(text: str) -> Line:
