@@ -185,6 +185,14 @@ def test_wire_copy_with_indented_paragraphs_is_rejoined() -> None:
     assert strip_chrome(dump).title == "FERRY OPERATOR ADDS NIGHT CROSSINGS"
 
 
+def test_list_announced_by_a_colon_stays_in_the_body() -> None:
+    intro = "The band will play these dates on the tour, organisers said on Monday:"
+    venues = [f"June {day} -- Example Arena, Example City" for day in range(1, 13)]
+    dump = "\n".join(["Home", "Music", intro, *venues, "Most read", "Another story"])
+    body = strip_chrome(dump).text.split("\n\n")
+    assert body == [intro, *venues]
+
+
 def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:
     assert split_lines("  a\t b \r\n\n\u00a0\n c  ") == ["a b", "c"]
 

@@ -42,6 +42,7 @@ MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are
 PROSE_OFFSET = 5.0  # a prose line earns only its words beyond 5: lone menu questions add ~0
 LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
 CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
+LIST_ITEM_WEIGHT = 0.5  # announced list items add a little, so a list ending the story stays
 SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30-word teaser
 DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
 BOILER_PENALTY = 8.0  # share/cookie/subscribe lines: chrome, never article text
@@ -67,6 +68,7 @@ class Kind(Enum):
 
     PROSE = "prose"  # a sentence or a paragraph
     SHORT = "short"  # a label, menu item, headline or subheading
+    ITEM = "item"  # a short line in a list announced by a sentence ending in a colon
     BYLINE = "byline"  # "By Jane Doe", "Par Claire Moreau"
     TEASER = "teaser"  # a cut-off summary ("..."), as in lists of other stories
     DATE = "date"  # a bare date, with day or month or year ("Updated 03 May, 2024", "2 days ago")
@@ -750,6 +752,8 @@ def line_weight(line: Line) -> float:
             return line.units - PROSE_OFFSET
         case Kind.INSERT:
             return 0.0
+        case Kind.ITEM:
+            return LIST_ITEM_WEIGHT
         case Kind.CAPTION:
             return -CAPTION_PENALTY
         case Kind.DATE | Kind.TIME:
@@ -883,11 +887,28 @@ def brief_without_prose(lines: list[Line]) -> MainText:
     return MainText(title=title, text="\n\n".join(kept), source="brief-without-prose")
 
 
+def mark_announced_lists(lines: list[Line]) -> list[Line]:
+    """Short lines right after a sentence ending in a colon are the list it announces.
+
+    "The tour dates:" followed by thirty venue lines is article text, not a menu.
+    """
+    marked: list[Line] = []
+    in_list = False
+    for line in lines:
+        if in_list and line.kind is Kind.SHORT:
+            marked.append(Line(line.text, Kind.ITEM, line.units))
+            continue
+        in_list = line.kind is Kind.PROSE and line.text.endswith(":")
+        marked.append(line)
+    return marked
+
+
 def strip_chrome(text: str) -> MainText:
     """The article body of a plain-text page dump, with its headline when one stands out."""
     if not isinstance(text, str):
         return MainText(title=None, text="", source="not-text")
     lines = demote_repeated_prose([classify_line(line) for line in split_lines(text)])
+    lines = mark_announced_lists(lines)
     span = find_body_span(lines)
     if span is None:
         return brief_without_prose(lines)
