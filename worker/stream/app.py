@@ -19,7 +19,9 @@ from worker.stream.publish import OutputTopics, deliver
 
 log = logging.getLogger(__name__)
 
-# Raw records can be several MiB (the limit is a setting); the client must not refuse them first.
+# The broker, not the client, decides what is too large: a dead letter carries the raw value
+# base64-encoded (4/3 of it), and when the broker refuses, `deliver` falls back to a cut copy.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
 REQUEST_SIZE_SLACK = 2
 
 
@@ -37,7 +39,9 @@ def build_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=settings.session_timeout_s / 4,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        producer_max_request_size=settings.max_record_bytes * REQUEST_SIZE_SLACK,
+        producer_max_request_size=max(
+            MAX_REQUEST_BYTES, settings.max_record_bytes * REQUEST_SIZE_SLACK
+        ),
         consumer_max_fetch_size=settings.max_record_bytes * REQUEST_SIZE_SLACK,
         topic_disable_leader=True,
         topic_partitions=settings.partitions,

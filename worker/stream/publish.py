@@ -43,18 +43,28 @@ def _is_too_large(error: BaseException) -> bool:
 async def deliver(
     outcome: Outcome, received: Received, topics: OutputTopics, send: Send
 ) -> Outcome:
-    """Publish the outcome and return what was actually published once the broker has it."""
+    """Publish the outcome and return what was actually published, once the broker has it.
+
+    Never raises: the caller must not move past a record whose output is not on the broker.
+    """
+    delay = RETRY_FIRST_DELAY_S
     while True:
+        target = topics.enriched if isinstance(outcome, Enriched) else topics.dead_letter
         try:
-            await _send_with_retry(outcome, topics, send)
+            await send(target, outcome.key, outcome.value, outcome.headers)
             return outcome
         except Exception as error:
-            if not _is_too_large(error):
-                raise
-            outcome = _smaller(outcome, received)
+            smaller = _smaller(outcome, received) if _is_too_large(error) else None
+            if smaller is not None:
+                outcome = smaller
+                continue
+            log.warning("could not publish to %s (%r); retrying in %.1fs", target, error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_S)
 
 
-def _smaller(outcome: Outcome, received: Received) -> DeadLetter:
+def _smaller(outcome: Outcome, received: Received) -> DeadLetter | None:
+    """What to send instead of a value the broker refused as too large, if anything is smaller."""
     if isinstance(outcome, Enriched):
         rejected = RecordRejected(
             ErrorCode.TOO_LARGE,
@@ -62,24 +72,6 @@ def _smaller(outcome: Outcome, received: Received) -> DeadLetter:
             f"the enriched record ({len(outcome.value)} bytes) is larger than the broker accepts",
         )
         return dead_letter(received, rejected)
-    if outcome.truncated:
-        raise RuntimeError("the broker refuses even a truncated dead letter; raise its size limit")
+    if outcome.truncated or len(received.value or b"") <= TRUNCATED_ORIGINAL_BYTES:
+        return None
     return dead_letter(received, outcome.error, keep_bytes=TRUNCATED_ORIGINAL_BYTES)
-
-
-async def _send_with_retry(outcome: Outcome, topics: OutputTopics, send: Send) -> None:
-    if isinstance(outcome, Enriched):
-        target, headers = topics.enriched, outcome.headers
-    else:
-        target, headers = topics.dead_letter, outcome.headers
-    delay = RETRY_FIRST_DELAY_S
-    while True:
-        try:
-            await send(target, outcome.key, outcome.value, headers)
-            return
-        except Exception as error:
-            if _is_too_large(error):
-                raise
-            log.warning("could not publish to %s (%s); retrying in %.1fs", target, error, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_DELAY_S)

@@ -13,9 +13,15 @@ STOP_TIMEOUT_S = 15.0
 
 class WorkerProcess:
     def __init__(
-        self, broker_url: str, log_path: Path, extra_args: list[str] | None = None
+        self,
+        broker_url: str,
+        log_path: Path,
+        extra_args: list[str] | None = None,
+        entry_point: list[str] | None = None,
     ) -> None:
+        """`entry_point` is the command before `run`; tests use it to start an altered worker."""
         self.broker_url = broker_url
+        self.entry_point = entry_point or [sys.executable, "-m", "worker"]
         self.log_path = log_path
         self.web_port = free_port()
         self.extra_args = extra_args or []
@@ -23,9 +29,7 @@ class WorkerProcess:
 
     def start(self) -> None:
         command = [
-            sys.executable,
-            "-m",
-            "worker",
+            *self.entry_point,
             "run",
             "--broker",
             self.broker_url,
