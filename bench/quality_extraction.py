@@ -148,7 +148,7 @@ def measure_parsers(limit: int | None = None) -> list[dict]:
         pass
     rows = []
     for name, parser in parsers.items():
-        _, speed = run_timed(lambda html, parser=parser: parser(html) and "", pages)
+        _, speed = run_timed(lambda html, parser=parser: (parser(html), "")[1], pages)
         rows.append(row("parse", name, "-", float("nan"), speed, len(pages)))
     return rows
 

@@ -47,7 +47,7 @@ ARTICLE_BODY_SHARE = 0.3
 # a date, a label and a share prompt; longer runs of short lines are lists that belong to the body).
 MAX_EDGE_RUN = 2
 # Blocks (bylines, captions, share bars) that may separate a lead paragraph from the body.
-MAX_BRIDGED_GAP = 2
+MAX_BRIDGED_GAP = 3
 # A "heading" this long is a lead paragraph styled as a heading (real headings are < 100 chars).
 LEAD_HEADING_CHARS = 150
 # Short lines ending like a sentence with at least this many words are text, not labels.
@@ -258,11 +258,11 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
     def close() -> LexborNode:
         nonlocal link_depth
         closed, is_block, is_link = frames.pop()
-        path.pop()
-        link_depth -= is_link
-        if is_block:
+        if is_block:  # the block's text belongs to the element being closed
             flush()
             block_tags.pop()
+        path.pop()
+        link_depth -= is_link
         return closed
 
     node: LexborNode | None = root.child
