@@ -46,6 +46,7 @@ LIST_ITEM_WEIGHT = 0.5  # announced list items add a little, so a list ending th
 SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30-word teaser
 DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
 BOILER_PENALTY = 8.0  # share/cookie/subscribe lines: chrome, never article text
+TRAILER_PENALTY = 60.0  # a related-stories box mid-story is bridged only by a long story tail
 CAPTION_PENALTY = 1.0  # captions sit inside articles: mild, so they do not split the body
 MAX_DATE_LINE_UNITS = 12  # "March 3, 2025 4:12 PM UTC Updated 2 hours ago" has 10; more: a sentence
 MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
@@ -76,7 +77,7 @@ class Kind(Enum):
     CAPTION = "caption"  # a photo caption or credit
     BOILER = "boiler"  # share, follow, subscribe, cookie, login, skip-to-content
     INSERT = "insert"  # "Read more: ...", "Advertisement": dropped, costs nothing
-    TRAILER = "trailer"  # heading of a list of other stories ("Related", "Most read")
+    TRAILER = "trailer"  # heading of a list of other stories ("Related", "Most read"): costly
     STOP = "stop"  # the article is over: "Published in ...", copyright
     COMMENTS = "comments"  # the comment section starts: "12 Comments", "Leave a reply"
 
@@ -184,6 +185,41 @@ _TRAILER_HEADS = re.compile(
         "sobre o autor",
         "over de auteur",
         "об авторе",
+        "we recommend",
+        "don't miss",
+        "read this next",
+        "most shared",
+        "latest stories",
+        "more to explore",
+        "around the web",
+        "from the web",
+        "from our partners",
+        "promoted stories",
+        "sponsored content",
+        "partner content",
+        "related video",
+        "related videos",
+        "watch next",
+        "in case you missed it",
+        "à découvrir",
+        "les plus partagés",
+        "nos partenaires",
+        "empfehlungen",
+        "meistgelesene artikel",
+        "top-artikel",
+        "también te puede interesar",
+        "otras noticias",
+        "recomendados",
+        "potrebbe interessarti",
+        "consigliati",
+        "você pode gostar",
+        "você também pode gostar",
+        "veja mais",
+        "aanbevolen",
+        "ook interessant",
+        "рекомендуем",
+        "популярное",
+        "推荐",
     )
     + r")\b[^\w]{0,3}$"
 )
@@ -760,6 +796,8 @@ def line_weight(line: Line) -> float:
             return -DATE_PENALTY
         case Kind.BOILER:
             return -BOILER_PENALTY
+        case Kind.TRAILER:
+            return -TRAILER_PENALTY
         case _:
             return -SHORT_PENALTY
 
@@ -778,7 +816,7 @@ def listing_dates(lines: list[Line]) -> set[int]:
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     """[start, end) of the heaviest run of lines, cut at footers, story lists and comments.
 
-    A run never crosses a STOP or TRAILER line or a listing date. The article precedes its
+    A run never crosses a STOP line or a listing date. The article precedes its
     footer and comments, so once a heavy run has been closed by such a line, a later run must be
     CLOSED_FACTOR times heavier to replace it; after a comment-section heading nothing can.
     """
@@ -787,7 +825,7 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     bar_for_new_run = 0.0
     total, start = 0.0, 0
     for index, line in enumerate(lines):
-        if line.kind in (Kind.STOP, Kind.TRAILER, Kind.COMMENTS) or index in listing:
+        if line.kind in (Kind.STOP, Kind.COMMENTS) or index in listing:
             if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] <= CLOSE_GAP:
                 if line.kind is Kind.COMMENTS:
                     break
@@ -827,8 +865,17 @@ _DROPPED_IN_BODY = frozenset(
 
 
 def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
-    """The run's lines that are article text: inserts, captions and chrome lines removed."""
-    return [line.text for line in lines[span[0] : span[1]] if line.kind not in _DROPPED_IN_BODY]
+    """The run's lines that are article text: inserts, captions and chrome lines removed.
+
+    A related-stories box inside the story goes too: its heading and the short lines under it.
+    """
+    paragraphs: list[str] = []
+    in_box = False
+    for line in lines[span[0] : span[1]]:
+        in_box = line.kind is Kind.TRAILER or (in_box and line.kind is not Kind.PROSE)
+        if not in_box and line.kind not in _DROPPED_IN_BODY:
+            paragraphs.append(line.text)
+    return paragraphs
 
 
 def _headline_shaped(line: Line) -> bool:
