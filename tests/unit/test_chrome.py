@@ -194,7 +194,10 @@ def test_list_announced_by_a_colon_stays_in_the_body() -> None:
 
 
 def test_related_box_inside_a_long_story_is_bridged_and_dropped() -> None:
-    paragraph = "The committee heard evidence for six hours on Tuesday, and members said little."
+    paragraph = (
+        "The committee heard evidence for six hours on Tuesday, and its members said very "
+        "little before the vote."
+    )
     box = ["Related articles", "Another story about the committee", "A third story"]
     dump = "\n".join([paragraph] * 8 + box + [paragraph] * 12)
     assert strip_chrome(dump).text.split("\n\n") == [paragraph] * 20
