@@ -88,8 +88,8 @@ CHROME_WORDS = word_set(
     "nav navbar menu breadcrumb breadcrumbs sidebar footer masthead ad ads adv advert "
     "banner popup modal overlay toolbar pagination pager tags tag taglist keywords byline author "
     "authors bio meta caption credit credits copyright disclaimer login signin rating skip date "
-    "time timestamp published widgetarea trending popular teaser teasers outbrain taboola disqus "
-    "consent gdpr print tools"
+    "time timestamp published widgetarea trending popular outbrain taboola disqus "
+    "consent gdpr print tools promo promos promotion promotions"
 )
 # Prefixes of class/id words naming chrome ("share" covers sharethis, sharedaddy, ...).
 CHROME_PREFIXES = (
@@ -102,15 +102,26 @@ CHROME_PREFIXES = (
     "cookie",
     "advert",
     "sponsor",
-    "promo",
     "recommend",
     "navig",
     "sidebar",
     "breadcrumb",
 )
 
-# Class tokens naming the article's own taxonomy terms (WordPress post_class and imitators).
-TAXONOMY_CLASS_PREFIXES = ("tag-", "category-", "author-", "format-", "status-", "type-")
+# Class tokens that describe the element rather than name a widget: the article's taxonomy
+# terms (WordPress post_class and imitators) and layout states ("has-sidebar", "no-ads").
+DESCRIPTIVE_CLASS_PREFIXES = (
+    "tag-",
+    "category-",
+    "author-",
+    "format-",
+    "status-",
+    "type-",
+    "has-",
+    "no-",
+    "is-",
+    "with-",
+)
 
 # A start or end tag: "/" flag, name, self-closing "/" (linear: the attribute run stops at "<").
 TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,30})[^<>]*?(/?)>")
@@ -213,14 +224,14 @@ def extract_main_text(tree: LexborHTMLParser) -> MainText:
 def class_words(value: str) -> list[str]:
     """Lower-case words of a class/id value, camelCase split: "shareBar x" -> share, bar, x.
 
-    Taxonomy classes ("tag-travel", "category-news", WordPress-style) describe the article
-    itself, not a widget, so they are left out.
+    Descriptive classes ("tag-travel", "category-news", "has-sidebar") say what the element
+    holds or how it is laid out, not that it is a widget, so they are left out.
     """
     tokens = CAMEL_RE.sub("-", value).lower().split()
     return [
         word
         for token in tokens
-        if not token.startswith(TAXONOMY_CLASS_PREFIXES)
+        if not token.startswith(DESCRIPTIVE_CLASS_PREFIXES)
         for word in WORD_SPLIT_RE.split(token)
         if word
     ]
