@@ -66,9 +66,29 @@ def test_fixture_paragraphs_are_folded(path: Path) -> None:
         assert paragraph
 
 
-def test_headline_found_above_byline_and_date() -> None:
-    case = _load(next(path for path in FIXTURES if path.stem == "de_mehr_zum_thema_impressum"))
-    assert strip_chrome(case["raw"]["text"]).title == "Hamburger Hafen schlägt weniger Container um"
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        ("de_mehr_zum_thema_impressum", "Hamburger Hafen schlägt weniger Container um"),
+        (
+            "en_regional_cookie_breadcrumbs",
+            "Town library reopens its doors eight months after flood",
+        ),
+        ("en_wire_trending", "Kenya's central bank holds key rate as shilling steadies"),
+        ("pt_portal_leia_tambem", "Obras na Avenida Central de Curitiba devem terminar em junho"),
+        ("zh_news_xiangguan_yuedu", "某市启动老旧小区改造计划 今年将惠及三万户居民"),
+        ("ar_news_iqra_aydan", "افتتاح محطة جديدة للطاقة الشمسية في أسوان"),
+    ],
+)
+def test_headline_is_the_line_announcing_the_lede(stem: str, title: str) -> None:
+    case = _load(next(path for path in FIXTURES if path.stem == stem))
+    assert strip_chrome(case["raw"]["text"]).title == title
+
+
+def test_no_headline_when_nothing_above_shares_the_ledes_words() -> None:
+    lede = "The harbour authority said on Monday that the northern quay would close for repairs."
+    dump = "\n".join(["Home", "My Account", "Weather forecast", lede, lede + " It will reopen."])
+    assert strip_chrome(dump).title is None
 
 
 def test_seed_dump() -> None:

@@ -59,9 +59,13 @@ MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol":
 MAX_REPEATED_SHARE = 0.5  # over half the prose repeated: the article itself is in the dump twice
 MAX_BRIEF_LINES = 12  # a wire brief or table story without sentences; page dumps have more menu
 LEAD_WINDOW = 4  # standfirst, byline, date and caption: the header block is at most 4 lines
-TITLE_LOOKBACK = 8  # headline, byline, date, photo and caption fit in the 8 lines above the body
+TITLE_LOOKBACK = 15  # headline, deck, byline, dates, share bar and captions sit above the body
+TITLE_CONTEXT_CHARS = 2000  # the lede and a few paragraphs: where a headline's words come back
+MIN_TERM_CHARS = 4  # content words; shorter ones are mostly function words in these languages
+MIN_TITLE_OVERLAP = 0.25  # a quarter of the headline's words recur in the opening paragraphs
+MIN_SHARED_TERMS = 2  # and at least two of them: one shared word ("news") is chance
 MIN_TITLE_UNITS = 2  # a one-word line above the body is a section label, not a headline
-MAX_TITLE_UNITS = 40  # headlines are < 25 words; a longer line is a standfirst or a paragraph
+MAX_TITLE_UNITS = 30  # headlines are < 25 words; a longer line is a standfirst or a paragraph
 
 
 class Kind(Enum):
@@ -881,23 +885,38 @@ def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
 def _headline_shaped(line: Line) -> bool:
     text = line.text
     return (
-        line.kind is Kind.SHORT
+        line.kind in (Kind.SHORT, Kind.PROSE)
         and MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS
-        and not text.endswith(":")
+        and not text.endswith((":", "."))
         and not any(separator in text for separator in _CRUMB_SEPARATORS)
     )
 
 
-def find_title(lines: list[Line], body_start: int) -> str | None:
-    """The headline: the longest headline-shaped line just above the body.
+def _title_terms(text: str) -> set[str]:
+    """Content words (4+ letters, lower-cased), or character pairs for unspaced CJK text."""
+    if _CJK.search(text):
+        chars = _CJK.findall(text)
+        return {a + b for a, b in itertools.pairwise(chars)}
+    return {word for word in _WORD.findall(text.lower()) if len(word) >= MIN_TERM_CHARS}
 
-    Headlines outweigh the bylines, author names, section labels and breadcrumbs around them.
+
+def find_title(lines: list[Line], body_start: int, body: str) -> str | None:
+    """The headline: the line above the body sharing the most words with the story's opening.
+
+    Headlines announce the lede; menus, bylines, captions and other stories' headlines share
+    fewer of its words. Ties go to the line nearest the body; too little overlap, no headline.
     """
+    opening = _title_terms(body[:TITLE_CONTEXT_CHARS])
     window = lines[max(0, body_start - TITLE_LOOKBACK) : body_start]
-    candidates = [line for line in reversed(window) if _headline_shaped(line)]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda line: line.units).text
+    best: tuple[int, str] | None = None
+    for line in reversed(window):
+        terms = _title_terms(line.text) if _headline_shaped(line) else set()
+        shared = len(terms & opening)
+        if shared < MIN_SHARED_TERMS or shared < MIN_TITLE_OVERLAP * len(terms):
+            continue
+        if best is None or shared > best[0]:
+            best = (shared, line.text)
+    return None if best is None else best[1]
 
 
 def demote_repeated_prose(lines: list[Line]) -> list[Line]:
@@ -960,7 +979,5 @@ def strip_chrome(text: str) -> MainText:
     if span is None:
         return brief_without_prose(lines)
     span = adjust_body_start(lines, span)
-    paragraphs = body_paragraphs(lines, span)
-    return MainText(
-        title=find_title(lines, span[0]), text="\n\n".join(paragraphs), source="densest-prose-run"
-    )
+    body = "\n\n".join(body_paragraphs(lines, span))
+    return MainText(title=find_title(lines, span[0], body), text=body, source="densest-prose-run")
