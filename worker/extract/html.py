@@ -214,7 +214,7 @@ def extract_main_text(tree: LexborHTMLParser) -> MainText:
     blocks, elements = collect_blocks(body)
     chrome = find_chrome(blocks, elements)
     container, source = choose_container(blocks, elements, chrome)
-    kept = select_body_blocks(blocks, chrome, container, title)
+    kept = select_body_blocks(blocks, elements, chrome, container, title)
     return MainText(title=title, text="\n\n".join(block.text for block in kept), source=source)
 
 
@@ -404,7 +404,11 @@ def choose_container(
 
 
 def select_body_blocks(
-    blocks: list[Block], chrome: frozenset[int], container: int | None, title: str | None
+    blocks: list[Block],
+    elements: list[Element],
+    chrome: frozenset[int],
+    container: int | None,
+    title: str | None,
 ) -> list[Block]:
     """Container blocks minus link lists, headline and chrome, trimmed to prose at both ends."""
     skip = under_chrome(blocks, chrome)
@@ -413,7 +417,10 @@ def select_body_blocks(
     ]
     if not inside:
         return []
-    start = find_lead_start(blocks, skip, inside[0])
+    start = min(
+        find_lead_start(blocks, skip, inside[0]),
+        find_article_start(blocks, elements, skip, inside[0], container),
+    )
     end = inside[-1] + 1
     candidates = [
         block
@@ -438,6 +445,33 @@ def looks_like_byline(text: str) -> bool:
         and len(words) > 1
         and words[0].rstrip(":").lower() in BYLINE_WORDS
         and words[1][:1].isupper()
+    )
+
+
+def find_article_start(
+    blocks: list[Block],
+    elements: list[Element],
+    skip: list[bool],
+    first: int,
+    container: int | None,
+) -> int:
+    """Index of the first prose block before the body inside the same <article> element.
+
+    The <article> wrapping the body also wraps its header, where the lead paragraph sits.
+    """
+    if container is None:
+        return first
+    outer = blocks[first].ancestors[: blocks[first].ancestors.index(container)]
+    article = next((a for a in reversed(outer) if elements[a].tag == "article"), None)
+    if article is None:
+        return first
+    return next(
+        (
+            index
+            for index in range(first)
+            if not skip[index] and article in blocks[index].ancestors and is_prose(blocks[index])
+        ),
+        first,
     )
 
 
