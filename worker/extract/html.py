@@ -41,6 +41,8 @@ CHROME_MAX_SHARE = 0.5
 # The container is the deepest element holding at least this share of the paragraph text; the
 # rest is usually teasers or comments the class/id words did not catch.
 CONTAINER_SHARE = 0.7
+# A container holds several blocks: one paragraph alone is never the whole body.
+MIN_CONTAINER_BLOCKS = 2
 # An explicit itemprop=articleBody is trusted when it holds at least this share of the text.
 ARTICLE_BODY_SHARE = 0.3
 # Short lines at the body's edges are dropped when there are at most this many of them (a byline,
@@ -359,6 +361,16 @@ def prose_per_element(blocks: list[Block], count: int, skip: list[bool]) -> list
     return totals
 
 
+def blocks_per_element(blocks: list[Block], count: int, skip: list[bool]) -> list[int]:
+    """Number of blocks under each element (blocks flagged in `skip` not counted)."""
+    counts = [0] * count
+    for block, skipped in zip(blocks, skip, strict=True):
+        if not skipped:
+            for index in block.ancestors:
+                counts[index] += 1
+    return counts
+
+
 def find_chrome(blocks: list[Block], elements: list[Element]) -> frozenset[int]:
     """Chrome-looking elements confirmed as chrome: those not holding most of the page's prose."""
     totals = prose_per_element(blocks, len(elements), [False] * len(blocks))
@@ -394,8 +406,13 @@ def choose_container(
         return max(marked, key=totals.__getitem__), "itemprop-articleBody"
     # Elements over half of the prose are nested in one another: the last in document order is
     # the deepest.
+    counts = blocks_per_element(blocks, len(elements), skip)
     container = max(
-        (index for index, total in enumerate(totals) if total >= CONTAINER_SHARE * page_total),
+        (
+            index
+            for index, total in enumerate(totals)
+            if total >= CONTAINER_SHARE * page_total and counts[index] >= MIN_CONTAINER_BLOCKS
+        ),
         default=None,
     )
     if container is None:
