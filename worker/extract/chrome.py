@@ -12,6 +12,8 @@ the headline and the story, then footers, related headlines and comments. The st
 5. `find_title`      the headline-like line just above the run, if any.
 
 A dump of a few lines without any sentence (a wire brief, a results table) is kept whole.
+Boilerplate phrases cover en, fr, de, es, it, pt, nl, pl, ru, ar and zh; everything else (length,
+punctuation, dates, repetition, position) is language-neutral.
 """
 
 import itertools
@@ -224,6 +226,10 @@ _TRAILER_HEADS = re.compile(
         "рекомендуем",
         "популярное",
         "推荐",
+        "polecane",
+        "najczęściej czytane",
+        "zobacz również",
+        "przeczytaj również",
     )
     + r")\b[^\w]{0,3}$"
 )
@@ -298,6 +304,10 @@ _COMMENTS_STARTS = re.compile(
         "оставить комментарий",
         "发表评论",
         "أضف تعليق",
+        "schreibe einen kommentar",
+        "skomentuj",
+        "dodaj komentarz",
+        "some comments may be republished",
     )
 )
 # Anywhere in a short line: rights reservations of copyright footers.
@@ -314,6 +324,7 @@ _RIGHTS = re.compile(
         "все права защищены",
         "版权所有",
         "جميع الحقوق محفوظة",
+        "wszelkie prawa zastrzeżone",
     )
 )
 # A whole line naming the comment section, with an optional count: "12 Comments", "[ 3 comments ]".
@@ -332,6 +343,7 @@ _COMMENTS_HEAD = re.compile(
         "комментарии",
         "评论",
         "تعليقات",
+        "komentarze",
     )
     + r")\s?(?:\(\d{1,6}\))?\s?[\])]?$"
 )
@@ -367,6 +379,13 @@ _INSERT_STARTS = re.compile(
         "相关阅读\uff1a",
         "延伸阅读",
         "اقرأ أيضا:",
+        "mira:",
+        "lea también",
+        "lee además",
+        "zobacz także",
+        "czytaj także",
+        "czytaj też",
+        "czytaj więcej",
         "story continues below",
         "article continues below",
         "continue reading below",
@@ -504,6 +523,9 @@ _BOILER_STARTS = re.compile(
         "شارك",
         "تابعونا",
         "اشترك",
+        "teile diesen beitrag",
+        "udostępnij",
+        "this site is protected by recaptcha",
     )
     + r")(?!\w)"
 )
