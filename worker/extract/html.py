@@ -439,19 +439,43 @@ def select_body_blocks(
         find_article_start(blocks, elements, skip, inside[0], container),
     )
     end = inside[-1] + 1
-    candidates = [
-        block
-        for block, skipped in zip(blocks[start:end], skip[start:end], strict=True)
-        if not skipped
+    keep = [
+        start <= index < end
+        and not skip[index]
         and block.tag != "h1"
         and block.text != title
         and not looks_like_byline(block.text)
         and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
+        for index, block in enumerate(blocks)
     ]
+    drop_orphan_labels(blocks, keep, end)
+    candidates = [block for block, kept in zip(blocks, keep, strict=True) if kept]
     prose = [i for i, block in enumerate(candidates) if is_prose(block) or is_sentence(block)]
     if not prose:
         return candidates
     return trim_short_edges(candidates, prose[0], prose[-1] + 1)
+
+
+def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> None:
+    """Unkeep short labels ("Read more:", "Related", a heading) right before a link list.
+
+    A label introduces what follows it; when that is a list of links, the label belongs to the
+    same chrome. (Labels before dropped captions or widgets stay: they are often subheadings.)
+    """
+    for index in range(min(end, len(blocks)) - 2, -1, -1):
+        following = blocks[index + 1]
+        if (
+            keep[index]
+            and not keep[index + 1]
+            and following.link_chars > MAX_LINK_DENSITY * len(following.text)
+            and is_label(blocks[index])
+        ):
+            keep[index] = False
+
+
+def is_label(block: Block) -> bool:
+    """A short line that is not a sentence: a heading, a caption label, a call to action."""
+    return block_chars(block) < GOOD_BLOCK_CHARS and not is_sentence(block)
 
 
 def looks_like_byline(text: str) -> bool:
