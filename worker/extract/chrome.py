@@ -52,6 +52,9 @@ TRAILER_PENALTY = 60.0  # a related-stories box mid-story is bridged only by a l
 CAPTION_PENALTY = 1.0  # captions sit inside articles: mild, so they do not split the body
 MAX_DATE_LINE_UNITS = 12  # "March 3, 2025 4:12 PM UTC Updated 2 hours ago" has 10; more: a sentence
 MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
+MAX_FOOTER_UNITS = 16  # "© 2025 Example Media Ltd. All rights reserved." fits; a sentence may not
+MAX_CAPTION_UNITS = 60  # a caption is a sentence or two; a credit ending a paragraph is no caption
+MAX_TEASER_UNITS = 40  # teasers cut off with "..." are short; a long paragraph may trail off
 MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
 CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
 CLOSE_GAP = 25  # a footer marker closes the run it follows closely (tags, share bar, author box)
@@ -90,6 +93,8 @@ class Kind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One dump line with its kind and length, the unit every later stage works on."""
+
     text: str
     kind: Kind
     units: float  # length in word units (CJK characters counted per CJK_CHARS_PER_UNIT)
@@ -746,9 +751,9 @@ def _reads_as_sentences(text: str) -> bool:
 
     Tag clouds and keyword lists ("adote um amigo agua alerta ...") have neither.
     """
-    first = text[0]
-    starts_well = not first.isalpha() or first.isupper() or not first.islower()
-    return starts_well and any(mark in text for mark in (". ", ", ", "; ", "، ", "\uff0c", "。"))
+    return not text[0].islower() and any(
+        mark in text for mark in (". ", ", ", "; ", "، ", "\uff0c", "。")
+    )
 
 
 def _date_kind(lower: str, units: float) -> Kind | None:
@@ -781,7 +786,7 @@ def classify_line(text: str) -> Line:
         return Line(text, Kind.COMMENTS, units)
     if _STOP_STARTS.match(head):
         return Line(text, Kind.STOP, units)
-    if units <= 2 * MAX_MARKER_UNITS and _RIGHTS.search(head):
+    if units <= MAX_FOOTER_UNITS and _RIGHTS.search(head):
         return Line(text, Kind.STOP, units)
     if short and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
         return Line(text, Kind.TRAILER, units)
@@ -789,7 +794,7 @@ def classify_line(text: str) -> Line:
         return Line(text, Kind.BOILER, units)
     if units <= MAX_PROMO_UNITS and _PROMO.search(head):
         return Line(text, Kind.BOILER, units)
-    if _CAPTION_STARTS.match(head) or (units <= 60 and _CAPTION_ENDS.search(tail)):
+    if _CAPTION_STARTS.match(head) or (units <= MAX_CAPTION_UNITS and _CAPTION_ENDS.search(tail)):
         return Line(text, Kind.CAPTION, units)
     if units <= MAX_STAMP_UNITS and _COMMENT_STAMP.search(tail) and _DATE_HINT.search(head):
         return Line(text, Kind.DATE, units)
@@ -798,7 +803,7 @@ def classify_line(text: str) -> Line:
         return Line(text, date_kind, units)
     if short and _BYLINE_STARTS.match(head):
         return Line(text, Kind.BYLINE, units)
-    if text.endswith(("...", "…")) and units < LONG_LINE_UNITS * 2:
+    if text.endswith(("...", "…")) and units <= MAX_TEASER_UNITS:
         return Line(text, Kind.TEASER, units)
     if _ends_sentence(text) and units >= MIN_PROSE_UNITS:
         return Line(text, Kind.PROSE, units)
