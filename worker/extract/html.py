@@ -14,6 +14,7 @@ Stages (each a small pure function over the parsed tree, which is never mutated)
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -65,6 +66,9 @@ MAX_TITLE_CHARS = 300
 NESTING_CHECK_TAGS = 5_000
 # Deepest nesting kept; real pages stay under ~100 levels, lexbor is quadratic beyond thousands.
 MAX_NESTING = 1_000
+
+# Distinct class/id strings remembered; a page has a few hundred, a site reuses them.
+CLASS_CACHE_SIZE = 8192
 
 # Elements without readable text (or with code), skipped with their whole subtree.
 SKIPPED_TAGS = word_set(
@@ -153,14 +157,6 @@ class Element:
     article_body: bool  # itemprop="articleBody"
 
 
-@dataclass(slots=True)
-class BlockBuilder:
-    """Mutable accumulator used only inside `collect_blocks`."""
-
-    parts: list[str]
-    link_chars: int = 0
-
-
 def parse_html(html: str) -> LexborHTMLParser:
     """Parse with lexbor (fast, HTML5-conformant); never raises, whatever the input."""
     if not isinstance(html, str):
@@ -241,11 +237,20 @@ def class_words(value: str) -> list[str]:
 
 def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
     """Tag, ARIA role, hidden style or a class/id word says this element is site chrome."""
-    if tag in CHROME_TAGS or (attributes.get("role") or "").lower() in CHROME_ROLES:
+    if tag in CHROME_TAGS:
+        return True
+    if not attributes:
+        return False
+    if (attributes.get("role") or "").lower() in CHROME_ROLES:
         return True
     if "hidden" in attributes or HIDDEN_STYLE_RE.search((attributes.get("style") or "").lower()):
         return True
-    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return names_look_like_chrome(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+
+
+@lru_cache(maxsize=CLASS_CACHE_SIZE)
+def names_look_like_chrome(names: str) -> bool:
+    """A class/id word names chrome (memoised: sites repeat the same class strings)."""
     return any(
         word in CHROME_WORDS or word.startswith(CHROME_PREFIXES) for word in class_words(names)
     )
@@ -258,15 +263,19 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
     path: list[int] = []  # element indices of the open elements
     frames: list[tuple[LexborNode, bool, bool]] = []  # (node, is_block, is_link) per open element
     block_tags: list[str] = ["body"]
-    current = BlockBuilder(parts=[])
+    parts: list[str] = []  # text of the block being read
+    link_chars = 0  # how much of it sits inside <a>
     link_depth = 0
 
     def flush() -> None:
-        nonlocal current
-        text = " ".join("".join(current.parts).split())
+        nonlocal link_chars
+        if not parts:
+            return
+        text = " ".join("".join(parts).split())
         if text:
-            blocks.append(Block(text, current.link_chars, block_tags[-1], tuple(path)))
-        current = BlockBuilder(parts=[])
+            blocks.append(Block(text, link_chars, block_tags[-1], tuple(path)))
+        parts.clear()
+        link_chars = 0
 
     def close() -> LexborNode:
         nonlocal link_depth
@@ -280,13 +289,13 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 
     node: LexborNode | None = root.child
     while node is not None:
-        if node.is_text_node:
+        tag = node.tag or "-"
+        if tag == "-text":
             text = node.text_content or ""
-            current.parts.append(text)
+            parts.append(text)
             if link_depth:
-                current.link_chars += len(text.strip())
-        elif node.is_element_node:
-            tag = node.tag or ""
+                link_chars += len(text.strip())
+        elif tag[0] != "-":  # an element, not a comment, doctype or text
             if tag == "br" or tag == "hr":
                 flush()
             elif tag not in SKIPPED_TAGS:
@@ -325,16 +334,20 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 # --- stages 2-4: chrome, container, body blocks ----------------------------------------------
 
 
-def block_chars(block: Block) -> int:
-    """Length of a block, counting a CJK character as three Latin ones (a word each)."""
-    return len(block.text) + 2 * len(CJK_RE.findall(block.text[:2000]))
+def is_long(block: Block) -> bool:
+    """At least GOOD_BLOCK_CHARS long, counting a CJK character as three Latin ones (a word)."""
+    text = block.text
+    return (
+        len(text) >= GOOD_BLOCK_CHARS
+        or len(text) + 2 * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
+    )
 
 
 def is_prose(block: Block) -> bool:
     """Long enough and with few enough links to be a paragraph of running text."""
     chars = len(block.text)
     return (
-        block_chars(block) >= GOOD_BLOCK_CHARS
+        is_long(block)
         and block.link_chars <= MAX_GOOD_LINK_DENSITY * chars
         and (block.tag not in HEADING_TAGS or chars >= LEAD_HEADING_CHARS)
     )
@@ -475,7 +488,7 @@ def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> None:
 
 def is_label(block: Block) -> bool:
     """A short line that is not a sentence: a heading, a caption label, a call to action."""
-    return block_chars(block) < GOOD_BLOCK_CHARS and not is_sentence(block)
+    return not is_long(block) and not is_sentence(block)
 
 
 def looks_like_byline(text: str) -> bool:
