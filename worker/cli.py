@@ -1,11 +1,12 @@
 """The `article-worker` command: run the worker, try it on the embedded broker, enrich files."""
 
 import argparse
-import logging
+import logging.config
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from worker.logs import logging_config
 from worker.offline import STDIO, enrich_file
 from worker.settings import SettingsError, load_settings
 
@@ -29,6 +30,7 @@ def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--web-host", help="bind address of the web port (default 127.0.0.1)")
     parser.add_argument("--web-port", type=int)
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--log-format", choices=["text", "json"], help="json: one object per line")
     _add_pipeline_flags(parser)
 
 
@@ -62,6 +64,7 @@ SETTINGS_FLAGS = (
     "web_host",
     "web_port",
     "log_level",
+    "log_format",
     "max_record_bytes",
     "language_backend",
 )
@@ -75,9 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"article-worker: configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.config.dictConfig(logging_config(settings.log_level, settings.log_format))
     if args.command == "enrich":
         summary = enrich_file(args.input, args.output, args.dead_letter, settings.pipeline)
         codes = ", ".join(f"{code} {count}" for code, count in sorted(summary.dead_letters.items()))

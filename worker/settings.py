@@ -1,15 +1,30 @@
-"""The worker's settings: defaults, overridden by `ARTICLE_WORKER_*` environment variables,
-overridden by command-line flags. Validated once, at start, with errors a person can act on."""
+"""The worker's settings: defaults, overridden by an optional TOML file, overridden by
+`ARTICLE_WORKER_*` environment variables, overridden by command-line flags. Validated once, at
+start, with errors a person can act on."""
 
+import json
 import os
+import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any, get_args
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 from worker.extract.language import Backend
+from worker.logs import LogFormat
 from worker.pipeline import DEFAULT_MAX_RECORD_BYTES, PipelineOptions
 
 ENV_PREFIX = "ARTICLE_WORKER_"
+# The TOML file's path; a variable of its own because it says where settings are, not one of them.
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+# Printed instead of a secret's value: says it is set without saying anything about it.
+SECRET_MASK = "********"
+
+# The security protocols and SASL mechanisms Kafka clients name them (aiokafka takes the same).
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+TLS_PROTOCOLS = frozenset({"SSL", "SASL_SSL"})
+SASL_PROTOCOLS = frozenset({"SASL_PLAINTEXT", "SASL_SSL"})
 
 
 class SettingsError(ValueError):
@@ -31,6 +46,16 @@ class Settings:
     # Tansu makes every group join wait half the session timeout; faust's 60 s default is too slow.
     session_timeout_s: float = 10.0
     log_level: str = "info"
+    log_format: LogFormat = "text"  # or "json": one object per line, for log shippers
+    # Real clusters: how to reach the brokers. The password comes from the environment or the
+    # file (a Kubernetes Secret, a systemd EnvironmentFile), never a flag, which `ps` would show.
+    security_protocol: SecurityProtocol = "PLAINTEXT"
+    sasl_mechanism: SaslMechanism = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: str | None = field(default=None, repr=False, metadata={"secret": True})
+    ssl_cafile: str | None = None  # None trusts the system's CAs
+    ssl_certfile: str | None = None  # client certificate, for clusters that want mutual TLS
+    ssl_keyfile: str | None = None  # its key, when not in the certificate file
 
     @property
     def pipeline(self) -> PipelineOptions:
@@ -90,6 +115,8 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(f"web_port {settings.web_port} is not a TCP port")
     if settings.max_record_bytes < 1024:
         raise SettingsError("max_record_bytes must be at least 1024")
+    if settings.log_format not in get_args(LogFormat):
+        raise SettingsError(f"log_format must be text or json, not {settings.log_format!r}")
     if settings.language_backend not in get_args(Backend):
         raise SettingsError(
             f"language_backend must be one of {', '.join(get_args(Backend))}, "

@@ -7,15 +7,19 @@ for the record's output. That order is the at-least-once guarantee.
 
 import logging
 import tempfile
+import time
+from functools import partial
 from typing import Any
 
 import faust
-from faust.types import EventT
+from faust.types import TP, EventT
 
 from worker.pipeline import DeadLetter, process
 from worker.records import Headers, KafkaOrigin, Received
 from worker.settings import Settings
+from worker.stream.metrics import WorkerMetrics
 from worker.stream.publish import OutputTopics, deliver
+from worker.stream.web import add_web_views
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +27,8 @@ log = logging.getLogger(__name__)
 # base64-encoded (4/3 of it), and when the broker refuses, `deliver` falls back to a cut copy.
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
 REQUEST_SIZE_SLACK = 2
+# One line of progress per interval: frequent enough to watch, rare enough not to flood logs.
+PROGRESS_INTERVAL_S = 30.0
 
 
 def build_app(settings: Settings) -> faust.App:
@@ -49,26 +55,77 @@ def build_app(settings: Settings) -> faust.App:
     raw_topic = app.topic(settings.raw_topic, key_type=bytes, value_type=bytes)
     outputs = OutputTopics(enriched=settings.enriched_topic, dead_letter=settings.dead_letter_topic)
     options = settings.pipeline
+    metrics = WorkerMetrics()
+    high_water = partial(_high_water, app)
+    metrics.watch_lag(high_water)
+    add_web_views(app, metrics)
 
     async def send(topic: str, key: bytes | None, value: bytes, headers: Headers) -> None:
-        await app.producer.send_and_wait(topic, key, value, None, None, list(headers))
+        try:
+            await app.producer.send_and_wait(topic, key, value, None, None, list(headers))
+        except Exception:
+            metrics.broker_connected.set(0)
+            raise
+        metrics.broker_connected.set(1)
 
     @app.agent(raw_topic, name="enrich-articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             received = received_from(event)
-            outcome = await deliver(process(received, options), received, outputs, send)
+            started = time.perf_counter()
+            outcome = process(received, options)
+            processed = time.perf_counter()
+            outcome = await deliver(outcome, received, outputs, send)
+            assert isinstance(received.origin, KafkaOrigin)
+            metrics.record_outcome(
+                received.origin, outcome, processed - started, time.perf_counter() - processed
+            )
             if isinstance(outcome, DeadLetter):
-                log.info(
-                    "dead letter %s at %s[%d]@%d: %s",
-                    outcome.error.code,
-                    event.message.topic,
-                    event.message.partition,
-                    event.message.offset,
-                    outcome.error.message[:200],
-                )
+                _log_dead_letter(received.origin, outcome)
+
+    progress = {"consumed": 0}
+
+    @app.timer(PROGRESS_INTERVAL_S)
+    async def log_progress() -> None:
+        consumed, dead = metrics.consumed_count, metrics.dead_letter_count
+        rate = (consumed - progress["consumed"]) / PROGRESS_INTERVAL_S
+        progress["consumed"] = consumed
+        log.info(
+            "progress: %d records (%.1f/s), %d dead letters, lag %d",
+            consumed,
+            rate,
+            dead,
+            metrics.lag(high_water),
+            extra={"records": consumed, "rate": round(rate, 1), "dead_letters": dead},
+        )
 
     return app
+
+
+def _high_water(app: faust.App, topic: str, partition: int) -> int | None:
+    """The partition's high-water mark from the last fetch; None when not assigned here."""
+    tp = TP(topic, partition)
+    if tp not in app.consumer.assignment():
+        return None
+    return app.consumer.highwater(tp)
+
+
+def _log_dead_letter(origin: KafkaOrigin, letter: DeadLetter) -> None:
+    log.info(
+        "dead letter %s at %s[%d]@%d: %s",
+        letter.error.code,
+        origin.topic,
+        origin.partition,
+        origin.offset,
+        letter.error.message[:200],
+        extra={
+            "code": str(letter.error.code),
+            "stage": str(letter.error.stage),
+            "topic": origin.topic,
+            "partition": origin.partition,
+            "offset": origin.offset,
+        },
+    )
 
 
 def received_from(event: EventT[Any, Any]) -> Received:

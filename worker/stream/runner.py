@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import faust
 
+from worker.logs import logging_config
 from worker.settings import Settings
 from worker.stream.app import build_app
 from worker.stream.broker import EmbeddedBroker
@@ -27,7 +28,12 @@ def run_worker(settings: Settings) -> None:
             flush=True,
         )
     try:
-        worker = faust.Worker(build_app(settings), loglevel=settings.log_level.upper(), quiet=True)
+        worker = faust.Worker(
+            build_app(settings),
+            loglevel=settings.log_level.upper(),
+            logging_config=logging_config(settings.log_level, settings.log_format),
+            quiet=True,
+        )
         worker.execute_from_commandline()
     finally:
         if broker is not None:
