@@ -8,7 +8,11 @@ from typing import Any
 
 import orjson
 
-CORPORA = Path(os.environ.get("ARTICLE_WORKER_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
+CORPORA = Path(
+    os.environ.get(
+        "ARTICLE_WORKER_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    )
+)
 
 
 def corpus_path(name: str) -> Path:
