@@ -13,8 +13,8 @@ Stages (each a small pure function over the parsed tree, which is never mutated)
 """
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -138,8 +138,7 @@ HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-\u2013\u2014:·•»/]{1,2}\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A paragraph-like run of text and where it sits in the page."""
 
     text: str
@@ -148,8 +147,7 @@ class Block:
     ancestors: tuple[int, ...]  # indices into the element table, outermost first
 
 
-@dataclass(frozen=True, slots=True)
-class Element:
+class Element(NamedTuple):
     """An element met on the walk: what it is and whether it looks like chrome."""
 
     tag: str
@@ -296,9 +294,10 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
             if link_depth:
                 link_chars += len(text.strip())
         elif tag[0] != "-":  # an element, not a comment, doctype or text
-            if tag == "br" or tag == "hr":
-                flush()
-            elif tag not in SKIPPED_TAGS:
+            child = node.child
+            if tag == "br" or tag == "hr" or (child is None and tag in BLOCK_TAGS):
+                flush()  # an empty block element still ends the text before it
+            elif child is not None and tag not in SKIPPED_TAGS:
                 attributes = node.attributes
                 is_block = tag in BLOCK_TAGS
                 is_link = tag == "a"
@@ -315,11 +314,8 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                     )
                 )
                 frames.append((node, is_block, is_link))
-                child = node.child
-                if child is not None:
-                    node = child
-                    continue
-                close()
+                node = child
+                continue
         while node.next is None:  # leave finished elements until one has a next sibling
             if not frames:
                 node = None
