@@ -12,8 +12,8 @@ the headline and the story, then footers, related headlines and comments. The st
 5. `find_title`      the headline-like line just above the run, if any.
 
 A dump of a few lines without any sentence (a wire brief, a results table) is kept whole.
-Boilerplate phrases cover en, fr, de, es, it, pt, nl, pl, ru, ar and zh; everything else (length,
-punctuation, dates, repetition, position) is language-neutral.
+Boilerplate phrases cover en, fr, de, es, it, pt, nl, pl, ru, ar, zh and ja; everything else
+(length, punctuation, dates, repetition, position) is language-neutral.
 """
 
 import itertools
@@ -231,6 +231,11 @@ _TRAILER_HEADS = re.compile(
         "рекомендуем",
         "популярное",
         "推荐",
+        "関連記事",
+        "関連ニュース",
+        "人気記事",
+        "おすすめ記事",
+        "アクセスランキング",
         "polecane",
         "najczęściej czytane",
         "zobacz również",
@@ -354,6 +359,7 @@ _COMMENTS_HEAD = re.compile(
         "评论",
         "تعليقات",
         "komentarze",
+        "コメント",
     )
     + r")\s?(?:\(\d{1,6}\))?\s?[\])]?$"
 )
@@ -419,6 +425,8 @@ _AD_LABELS = frozenset(
         "реклама",
         "إعلان",
         "广告",
+        "広告",
+        "スポンサーリンク",
     )
 )
 # Line starts (whole words) of share, follow, subscribe, login, consent and navigation chrome.
@@ -528,6 +536,10 @@ _BOILER_STARTS = re.compile(
         "войти",
         "мы используем cookie",
         "分享到",
+        "この記事をシェア",
+        "シェアする",
+        "メインコンテンツへスキップ",
+        "ログイン",
         "关注我们",
         "登录",
         "شارك",
