@@ -140,6 +140,8 @@ def test_real_pages_as_dumps_beat_the_unstripped_floor() -> None:
         ("Reacties (4)", Kind.COMMENTS),
         ("© 2025 Example Media. All rights reserved.", Kind.STOP),
         ("Published in Dawn, July 6th, 2018", Kind.STOP),
+        ("Copyright 2025 Example News Japan", Kind.STOP),
+        ("© Bild: Werk/Jane Doe", Kind.CAPTION),
         ("Updated 03 May, 2024", Kind.DATE),
         ("sexta-feira, 22 de outubro de 2010 às 20:13", Kind.DATE),
         ("2 days ago", Kind.DATE),

@@ -271,10 +271,6 @@ _STOP_STARTS = re.compile(
         "first published",
         "originally published",
         "this article was originally published",
-        "copyright",
-        "©",
-        "(c) 19",
-        "(c) 20",
         "disclaimer",
         "haftungsausschluss",
         "this entry was posted",
@@ -325,10 +321,12 @@ _COMMENTS_STARTS = re.compile(
         "some comments may be republished",
     )
 )
+# A copyright sign: with a year it is the site's footer, without one a photo credit.
+_COPYRIGHT = re.compile(r"©|\(c\) |copyright")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Anywhere in a short line: rights reservations of copyright footers.
 _RIGHTS = re.compile(
     _phrases(
-        "©",
         "all rights reserved",
         "tous droits réservés",
         "alle rechte vorbehalten",
@@ -817,6 +815,11 @@ def classify_line(text: str) -> Line:
         return Line(text, Kind.STOP, units)
     if units <= MAX_FOOTER_UNITS and _RIGHTS.search(head):
         return Line(text, Kind.STOP, units)
+    copyright_sign = _COPYRIGHT.match(head) or (
+        units <= MAX_FOOTER_UNITS and _COPYRIGHT.search(head)
+    )
+    if copyright_sign:
+        return Line(text, Kind.STOP if _YEAR.search(head) else Kind.CAPTION, units)
     if short and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
         return Line(text, Kind.TRAILER, units)
     if (_BOILER_STARTS.match(head) and short) or _is_cookie_notice(text, units):
