@@ -36,7 +36,9 @@ MAX_LINK_PARTS = 30  # elements inside a linked teaser checked for a date of the
 LINK_LEVELS = 4  # ancestors searched for a link wrapping a date (a > p > span > time)
 MAX_ANCESTORS = 60  # ancestors walked to tell chrome from article; deeper nesting is pathological
 MAX_JSON_DEPTH = 8  # nesting of JSON-LD objects searched (@graph > Article > ...)
+MAX_MARKERS = 200  # "Published" words examined per text; more is a listing, not an article
 PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
+MAX_HEADLINES = 3  # <h1>s tried as the story's headline; more are a listing's teasers
 NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, before the story
 ABOVE_TITLE_CHARS = 300  # kicker line above the headline ("31.01.2022 | Sport")
 DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
@@ -54,7 +56,7 @@ class PublishedDate:
 
 
 class _Page:
-    """Everything the finders may look at; the page text is extracted once, on first use."""
+    """Everything the finders may look at; costly views of the page are built once, on use."""
 
     def __init__(
         self,
@@ -69,7 +71,7 @@ class _Page:
     ) -> None:
         self.url = url
         self.tree = tree
-        self.dump = dump
+        self.dump = None if dump is None else dump[:MAX_TEXT_CHARS]
         self.body = body[:MAX_TEXT_CHARS]
         self.latest = latest
         self.dateline_limit = dateline_limit
@@ -77,13 +79,33 @@ class _Page:
         self.day_first = not _declares_month_first(tree)
 
     @cached_property
-    def text(self) -> str:
-        """The whole page as text (dump, else the tree's body text), chrome included."""
-        if self.dump is not None:
-            return self.dump[:MAX_TEXT_CHARS]
-        if self.tree is not None and self.tree.body is not None:
-            return self.tree.body.text(separator="\n")[:MAX_TEXT_CHARS]
-        return self.body
+    def landmarks(self) -> dict[str, list[LexborNode]]:
+        """JSON-LD scripts, <time>s, datePublished items and headlines, from one tree walk.
+
+        A CSS query costs a walk over the whole tree whatever it asks for, so the finders share
+        this one instead of walking four times.
+        """
+        found: dict[str, list[LexborNode]] = {kind: [] for kind in _LANDMARK_KINDS}
+        for node in self.tree.css(_LANDMARKS) if self.tree is not None else ():
+            if node.tag == "script":
+                found["json-ld"].append(node)
+            elif node.tag == "h1":
+                found["h1"].append(node)
+            if node.tag == "time":
+                found["time"].append(node)
+            if node.attributes.get("itemprop") == "datePublished":
+                found["datePublished"].append(node)
+        return found
+
+    @cached_property
+    def json_ld_dates(self) -> dict[str, list[str]]:
+        """JSON-LD publication and modification dates, parsed once for both finders."""
+        return json_ld_dates(self.landmarks["json-ld"])
+
+    @cached_property
+    def meta_dates(self) -> list[tuple[str, str, str]]:
+        """Date-bearing meta tags, read once for the three meta finders."""
+        return meta_dates(self.tree)
 
     @cached_property
     def path(self) -> str:
@@ -92,10 +114,12 @@ class _Page:
 
     @cached_property
     def text_outside_chrome(self) -> str:
-        """The page text without sidebars, related lists and comments (dump: whole text)."""
-        if self.dump is None and self.tree is not None and self.tree.body is not None:
+        """The page text without sidebars, related lists and comments (a dump: all of it)."""
+        if self.dump is not None:
+            return self.dump
+        if self.tree is not None and self.tree.body is not None:
             return _text_outside_chrome(self.tree.body, MAX_TEXT_CHARS)
-        return self.text
+        return self.body
 
 
 class Candidate(NamedTuple):
@@ -249,9 +273,7 @@ def parse_text_date(text: str, day_first: bool) -> datetime.date | None:
 # --- page facts ---------------------------------------------------------------------------------
 def _declares_month_first(tree: LexborHTMLParser | None) -> bool:
     """US English pages write 07/06/2018 for July 6th; the rest of the crawl writes day first."""
-    if tree is None:
-        return False
-    html = tree.css_first("html")
+    html = tree.root if tree is not None else None
     lang = (html.attributes.get("lang") or "") if html is not None else ""
     return lang.lower().replace("_", "-") == "en-us"
 
@@ -351,15 +373,10 @@ def _has_chrome_token(node: LexborNode) -> bool:
 
 # --- finders: structured data -------------------------------------------------------------------
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
-_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s{0,3}:\s{0,3}"([^"]{4,40})"')
-_JSON_LD_MODIFIED = re.compile(r'"dateModified"\s{0,3}:\s{0,3}"([^"]{4,40})"')
-
-
-def _json_ld_blocks(tree: LexborHTMLParser | None) -> Iterator[str]:
-    if tree is None:
-        return
-    for script in tree.css('script[type="application/ld+json"]'):
-        yield script.text()[:MAX_SCRIPT_CHARS]
+_LANDMARKS = 'script[type="application/ld+json"], time, [itemprop="datePublished"], h1'
+_LANDMARK_KINDS = ("json-ld", "time", "datePublished", "h1")
+_JSON_LD_KEYS = ("datePublished", "dateModified")
+_JSON_LD_DATE = re.compile(r'"(datePublished|dateModified)"\s{0,3}:\s{0,3}"([^"]{4,40})"')
 
 
 def _json_objects(value: object, depth: int = 0) -> Iterator[dict[str, object]]:
@@ -375,34 +392,42 @@ def _json_objects(value: object, depth: int = 0) -> Iterator[dict[str, object]]:
             yield from _json_objects(child, depth + 1)
 
 
-def _json_ld_dates(tree: LexborHTMLParser | None, key: str, fallback: re.Pattern[str]) -> list[str]:
-    """Values of `key` in JSON-LD, article-typed objects first; a regex rescues broken JSON."""
-    typed: list[str] = []
-    untyped: list[str] = []
-    for block in _json_ld_blocks(tree):
+def json_ld_dates(scripts: list[LexborNode]) -> dict[str, list[str]]:
+    """datePublished and dateModified values in JSON-LD, article-typed objects first.
+
+    A regex rescues blocks that are not valid JSON (trailing commas, raw newlines in strings).
+    """
+    typed: dict[str, list[str]] = {key: [] for key in _JSON_LD_KEYS}
+    untyped: dict[str, list[str]] = {key: [] for key in _JSON_LD_KEYS}
+    for script in scripts:
+        block = script.text()[:MAX_SCRIPT_CHARS]
+        if '"date' not in block:
+            continue
         try:
             document = orjson.loads(block)
         except orjson.JSONDecodeError:
-            untyped.extend(fallback.findall(block))
+            for key, value in _JSON_LD_DATE.findall(block):
+                untyped[key].append(value)
             continue
         for obj in _json_objects(document):
-            value = obj.get(key)
-            if isinstance(value, str):
-                kind = obj.get("@type")
-                kinds = " ".join(kind) if isinstance(kind, list) else str(kind)
-                (typed if _ARTICLE_TYPES.search(kinds) else untyped).append(value)
-    return typed + untyped
+            kind = obj.get("@type")
+            kinds = " ".join(map(str, kind)) if isinstance(kind, list) else str(kind)
+            for key in _JSON_LD_KEYS:
+                value = obj.get(key)
+                if isinstance(value, str):
+                    (typed if _ARTICLE_TYPES.search(kinds) else untyped)[key].append(value)
+    return {key: typed[key] + untyped[key] for key in _JSON_LD_KEYS}
 
 
 def find_json_ld_published(page: _Page) -> Iterator[Candidate]:
-    for value in _json_ld_dates(page.tree, "datePublished", _JSON_LD_PUBLISHED):
+    for value in page.json_ld_dates["datePublished"]:
         found = _machine_candidate("json-ld", value, page.day_first)
         if found is not None:
             yield found
 
 
 def find_json_ld_modified(page: _Page) -> Iterator[Candidate]:
-    for value in _json_ld_dates(page.tree, "dateModified", _JSON_LD_MODIFIED):
+    for value in page.json_ld_dates["dateModified"]:
         found = _machine_candidate("json-ld:modified", value, page.day_first)
         if found is not None:
             yield found
@@ -419,26 +444,26 @@ _META_GENERIC_DATE = (
 )  # "date", "dc.date", "sailthru.date"
 
 
-def _meta_dates(page: _Page) -> Iterator[tuple[str, str, str]]:
+def meta_dates(tree: LexborHTMLParser | None) -> list[tuple[str, str, str]]:
     """(key, kind, content) of every date-bearing meta tag; kind is published/date/modified."""
-    if page.tree is None:
-        return
-    for meta in page.tree.css("meta"):
+    found: list[tuple[str, str, str]] = []
+    for meta in tree.head.css("meta") if tree is not None and tree.head is not None else ():
         attrs = meta.attributes
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
         content = attrs.get("content") or ""
         if not key or not content:
             continue
         if _META_MODIFIED.search(key):
-            yield key, "modified", content
+            found.append((key, "modified", content))
         elif _META_PUBLISHED.search(key):
-            yield key, "published", content
+            found.append((key, "published", content))
         elif key.endswith(_META_GENERIC_DATE):
-            yield key, "date", content
+            found.append((key, "date", content))
+    return found
 
 
 def _meta_of_kind(page: _Page, kind: str) -> Iterator[Candidate]:
-    for key, found_kind, content in _meta_dates(page):
+    for key, found_kind, content in page.meta_dates:
         if found_kind == kind:
             found = _machine_candidate(f"meta:{key}", content, page.day_first)
             if found is not None:
@@ -486,13 +511,9 @@ def _element_date(node: LexborNode, source: str, day_first: bool) -> Candidate |
     return None if shown is None else Candidate(source, shown)
 
 
-def _article_elements(page: _Page, selector: str) -> Iterator[LexborNode]:
-    """Elements matching `selector` outside chrome, in document order, bounded."""
-    if page.tree is None:
-        return
-    for count, node in enumerate(page.tree.css(selector)):
-        if count >= MAX_ELEMENTS:
-            return
+def _article_elements(page: _Page, nodes: Iterable[LexborNode]) -> Iterator[LexborNode]:
+    """The `nodes` outside chrome and outside links to other pages, in order, bounded."""
+    for node in islice(nodes, MAX_ELEMENTS):
         if not _in_chrome(node) and not _links_elsewhere(node, page.path):
             yield node
 
@@ -512,7 +533,7 @@ def _links_elsewhere(node: LexborNode, page_path: str) -> bool:
 
 
 def find_itemprop_published(page: _Page) -> Iterator[Candidate]:
-    for node in _article_elements(page, '[itemprop="datePublished"]'):
+    for node in _article_elements(page, page.landmarks["datePublished"]):
         found = _element_date(node, "itemprop:datePublished", page.day_first)
         if found is not None:
             yield found
@@ -521,7 +542,7 @@ def find_itemprop_published(page: _Page) -> Iterator[Candidate]:
 def find_time_element(page: _Page) -> Iterator[Candidate]:
     """`<time>` in the article: one marked as published first, else the first unmarked one."""
     unmarked: list[Candidate] = []
-    for node in _article_elements(page, "time"):
+    for node in _article_elements(page, page.landmarks["time"]):
         hint = _node_hint(node)
         if _MODIFIED_HINT.search(hint):
             continue
@@ -536,42 +557,34 @@ def find_time_element(page: _Page) -> Iterator[Candidate]:
     yield from unmarked
 
 
-# Class/id words of elements that show a date: post-date, PublishDate, datum, fecha, submitted.
-_DATE_CLASS_WORDS = (
-    "date",
-    "publish",
-    "posted",
-    "submitted",
-    "byline",
-    "datum",
-    "fecha",
-    "time",
-    "meta",
-    "info",
-)
-_DATE_CLASS_SELECTOR = ", ".join(
-    f'[class*="{word}" i], [id*="{word}" i]' for word in _DATE_CLASS_WORDS
+# Class/id words of elements that show a date: post-date, PublishDate, datum, fecha, submitted;
+# then the broader words of header boxes (entry-meta, post-info, timestamp), read second.
+_DATE_CLASS_WORDS = ("date", "publish", "posted", "submitted", "byline", "datum", "fecha")
+_HEADER_CLASS_WORDS = ("time", "meta", "info")
+_DATE_CLASS_SELECTORS = tuple(
+    ", ".join(f'[class*="{word}" i], [id*="{word}" i]' for word in words)
+    for words in (_DATE_CLASS_WORDS, _HEADER_CLASS_WORDS)
 )
 
 
 def find_date_element(page: _Page) -> Iterator[Candidate]:
     """Short elements whose class says they carry a date (post-date, datum, byline, entry-meta)."""
-    for node in _article_elements(page, _DATE_CLASS_SELECTOR):
-        if _MODIFIED_HINT.search(_node_hint(node)):
-            continue
-        found = _element_date(node, "date-element", page.day_first)
-        if found is not None:
-            yield found
+    for selector in _DATE_CLASS_SELECTORS if page.tree is not None else ():
+        for node in _article_elements(page, page.tree.css(selector)):
+            if _MODIFIED_HINT.search(_node_hint(node)):
+                continue
+            found = _element_date(node, "date-element", page.day_first)
+            if found is not None:
+                yield found
 
 
 # --- finders: visible text ----------------------------------------------------------------------
+# Words that open a "Published ..." line, lower case; "first published" is found as "published".
 _PUBLISHED_WORDS = (
-    "first published",
     "published",
     "posted",
     "publication",
     "publié",
-    "publiée",
     "mis en ligne",
     "veröffentlicht",
     "erschienen",
@@ -581,17 +594,30 @@ _PUBLISHED_WORDS = (
     "gepubliceerd",
     "geplaatst",
 )
-# Spelled-out case variants instead of re.IGNORECASE, which is ten times slower on a page scan.
-_PUBLISHED_LINE = re.compile(
-    "|".join(
-        variant for word in _PUBLISHED_WORDS for variant in (word, word.capitalize(), word.upper())
-    )
-)
+
+
+def _published_marker_ends(text: str) -> list[int]:
+    """Where "Published"-like words end in `text`, any case, in reading order.
+
+    str.find on a lower-cased copy is several times faster than a case-insensitive regex over
+    a whole page. When lower-casing changes the length (a rare "İ"), offsets would drift, so the
+    original text is searched and only lower-case markers are found.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text
+    ends: set[int] = set()
+    for word in _PUBLISHED_WORDS:
+        start = lowered.find(word)
+        while start >= 0 and len(ends) < MAX_MARKERS:
+            ends.add(start + len(word))
+            start = lowered.find(word, start + 1)
+    return sorted(ends)
 
 
 def _published_lines(text: str, day_first: bool) -> Iterator[datetime.date]:
-    for marker in _PUBLISHED_LINE.finditer(text):
-        window = text[marker.end() : marker.end() + PUBLISHED_LINE_GAP + DATE_REACH + 10]
+    for end in _published_marker_ends(text):
+        window = text[end : end + PUBLISHED_LINE_GAP + DATE_REACH + 10]
         date_match = _DATE_IN_TEXT.search(window)
         if date_match is None or date_match.start() > PUBLISHED_LINE_GAP:
             continue
@@ -601,8 +627,12 @@ def _published_lines(text: str, day_first: bool) -> Iterator[datetime.date]:
 
 
 def find_published_line(page: _Page) -> Iterator[Candidate]:
-    """A visible "Published ... <date>" line, in the article body first, then on the page."""
-    for text in (page.body, page.text):
+    """A "Published ... <date>" line in the article body, else in the dump of a text record.
+
+    On HTML pages the lines outside the body sit in bylines and headers, which the element
+    and headline finders read with the DOM's help to keep out chrome.
+    """
+    for text in (page.body, page.dump or ""):
         for found in _published_lines(text, page.day_first):
             yield Candidate("text:published-line", found)
 
@@ -639,9 +669,7 @@ def _text_beside(node: LexborNode, limit: int, forward: bool) -> str:
 
 def find_date_near_title(page: _Page) -> Iterator[Candidate]:
     """The first date written just below the headline (byline), else just above it (kicker)."""
-    if page.tree is None:
-        return
-    for heading in page.tree.css("h1")[:3]:
+    for heading in page.landmarks["h1"][:MAX_HEADLINES]:
         if _in_chrome(heading):
             continue
         below = _text_beside(heading, NEAR_TITLE_CHARS, forward=True)
@@ -688,10 +716,13 @@ def find_self_link_date(page: _Page) -> Iterator[Candidate]:
     path = page.path
     if page.tree is None or path.count("/") < 1 or len(path) < SELF_LINK_MIN_PATH:
         return
+    last_segment = path.rsplit("/", 1)[-1]
     for count, link in enumerate(page.tree.css("a[href]")):
         if count >= MAX_LINKS:
             return
         href = link.attributes.get("href") or ""
+        if not href.rstrip("/").endswith(last_segment):
+            continue  # cheap test before parsing the URL
         if "#" in href or "?" in href or _url_path(href) != path:
             continue  # fragments and queries point at comments and replies, not the post
         found = _self_link_date(link, page.day_first)
