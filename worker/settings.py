@@ -15,10 +15,15 @@ from worker.logs import LogFormat
 from worker.pipeline import DEFAULT_MAX_RECORD_BYTES, PipelineOptions
 
 ENV_PREFIX = "ARTICLE_WORKER_"
+DEFAULT_RECORD_TIMEOUT_S = 5.0
+# Past this a record holds its partition (and the lag behind it) for minutes.
+MAX_RECORD_TIMEOUT_S = 300.0
 # The TOML file's path; a variable of its own because it says where settings are, not one of them.
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
 # Printed instead of a secret's value: says it is set without saying anything about it.
 SECRET_MASK = "********"
+# What a TOML value of each setting type is called in an error message.
+TOML_KINDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
 
 # The security protocols and SASL mechanisms Kafka clients name them (aiokafka takes the same).
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
@@ -45,6 +50,8 @@ class Settings:
     language_backend: Backend = "langdetect"
     # Tansu makes every group join wait half the session timeout; faust's 60 s default is too slow.
     session_timeout_s: float = 10.0
+    # Most articles take milliseconds; the slowest real pages we measured take about a second.
+    record_timeout_s: float = DEFAULT_RECORD_TIMEOUT_S
     log_level: str = "info"
     log_format: LogFormat = "text"  # or "json": one object per line, for log shippers
     # Real clusters: how to reach the brokers. The password comes from the environment or the
@@ -73,21 +80,100 @@ class Settings:
 
 
 def load_settings(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_path: str | None = None,
 ) -> Settings:
-    """Settings from the environment, then explicit overrides (flags); None means 'not given'."""
+    """Settings from the TOML file, then the environment, then explicit overrides (flags);
+    None means 'not given'."""
+    return resolve_settings(overrides, environ, config_path)[0]
+
+
+def resolve_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_path: str | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """The settings, and where each value not left at its default came from: an operator
+    asking 'why this value?' gets the answer, not a precedence puzzle."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
-    for field in fields(Settings):
-        raw = environ.get(ENV_PREFIX + field.name.upper())
+    origins: dict[str, str] = {}
+    config_path = config_path or environ.get(CONFIG_ENV) or None
+    if config_path is not None:
+        for name, value in _read_config_file(Path(config_path)).items():
+            values[name] = value
+            origins[name] = f"file {config_path}"
+    for setting in fields(Settings):
+        variable = ENV_PREFIX + setting.name.upper()
+        raw = environ.get(variable)
         if raw is not None and raw != "":
-            values[field.name] = _convert(field.name, raw)
+            values[setting.name] = _convert(setting.name, raw)
+            origins[setting.name] = f"env {variable}"
     for name, value in (overrides or {}).items():
         if value is not None:
             values[name] = _convert(name, value) if isinstance(value, str) else value
+            origins[name] = "flag --" + name.replace("_", "-")
     settings = replace(Settings(), **values)
     _validate(settings)
-    return settings
+    _validate_security(settings)
+    return settings, origins
+
+
+def render_config(settings: Settings, origins: Mapping[str, str]) -> str:
+    """The effective settings as TOML that can be read or reused as a config file: secrets
+    masked, each value's origin in a comment, unset values commented out."""
+    lines = []
+    for setting in fields(Settings):
+        value = getattr(settings, setting.name)
+        origin = origins.get(setting.name, "default")
+        if value is None:
+            lines.append(f"# {setting.name} is unset ({origin})")
+            continue
+        if setting.metadata.get("secret"):
+            value = SECRET_MASK
+        lines.append(f"{setting.name} = {_toml_value(value)}  # {origin}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML
+    return repr(value)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    """The file's settings, flat `name = value` lines named like the settings. TOML values are
+    typed, so a value of the wrong type is refused rather than cast."""
+    try:
+        with path.open("rb") as file:
+            table = tomllib.load(file)
+    except FileNotFoundError:
+        raise SettingsError(f"config file {path}: no such file") from None
+    except OSError as error:
+        raise SettingsError(f"config file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"config file {path} is not valid TOML: {error}") from None
+    known = [setting.name for setting in fields(Settings)]
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        if name not in known:
+            raise SettingsError(
+                f"config file {path}: unknown setting {name!r}; known: {', '.join(known)}"
+            )
+        default = getattr(Settings(), name)
+        kind = type(default) if default is not None else str
+        if kind is float and type(value) is int:
+            value = float(value)
+        if type(value) is not kind:
+            raise SettingsError(
+                f"config file {path}: {name} must be {TOML_KINDS.get(kind, kind.__name__)}, "
+                f"not {value!r}"
+            )
+        values[name] = value
+    return values
 
 
 def _convert(name: str, raw: str) -> Any:
@@ -117,6 +203,11 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("max_record_bytes must be at least 1024")
     if settings.log_format not in get_args(LogFormat):
         raise SettingsError(f"log_format must be text or json, not {settings.log_format!r}")
+    if not 0 < settings.record_timeout_s <= MAX_RECORD_TIMEOUT_S:
+        raise SettingsError(
+            f"record_timeout_s must be above 0 and at most {MAX_RECORD_TIMEOUT_S:g} "
+            "(a longer stall holds its whole partition back)"
+        )
     if settings.language_backend not in get_args(Backend):
         raise SettingsError(
             f"language_backend must be one of {', '.join(get_args(Backend))}, "
@@ -127,3 +218,54 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(
             "the raw, enriched and dead-letter topics must be distinct and non-empty"
         )
+
+
+def _validate_security(settings: Settings) -> None:
+    """Refuse combinations that would fail later with an obscure TLS or SASL error, or silently
+    ignore what the operator set."""
+    protocol = settings.security_protocol
+    if protocol not in get_args(SecurityProtocol):
+        raise SettingsError(
+            f"security_protocol must be one of {', '.join(get_args(SecurityProtocol))}, "
+            f"not {protocol!r}"
+        )
+    if settings.sasl_mechanism not in get_args(SaslMechanism):
+        raise SettingsError(
+            f"sasl_mechanism must be one of {', '.join(get_args(SaslMechanism))}, "
+            f"not {settings.sasl_mechanism!r}"
+        )
+    if protocol != "PLAINTEXT" and settings.broker is None:
+        raise SettingsError(
+            f"security_protocol {protocol} needs a broker: the embedded one speaks PLAINTEXT only"
+        )
+    credentials = {"sasl_username": settings.sasl_username, "sasl_password": settings.sasl_password}
+    if protocol in SASL_PROTOCOLS:
+        missing = [name for name, value in credentials.items() if not value]
+        if missing:
+            raise SettingsError(
+                f"security_protocol {protocol} needs {' and '.join(missing)} "
+                f"(the password from {ENV_PREFIX}SASL_PASSWORD or the config file)"
+            )
+    elif any(credentials.values()):
+        raise SettingsError(
+            f"SASL credentials are set but security_protocol is {protocol}: "
+            "set it to SASL_SSL (or SASL_PLAINTEXT)"
+        )
+    tls_files = {
+        "ssl_cafile": settings.ssl_cafile,
+        "ssl_certfile": settings.ssl_certfile,
+        "ssl_keyfile": settings.ssl_keyfile,
+    }
+    given = {name: path for name, path in tls_files.items() if path}
+    if given and protocol not in TLS_PROTOCOLS:
+        raise SettingsError(
+            f"{', '.join(given)} set but security_protocol {protocol} has no TLS: "
+            "set it to SSL or SASL_SSL"
+        )
+    if settings.ssl_keyfile and not settings.ssl_certfile:
+        raise SettingsError(
+            "ssl_keyfile needs ssl_certfile: the key belongs to a client certificate"
+        )
+    for name, path in given.items():
+        if not Path(path).is_file():
+            raise SettingsError(f"{name} {path}: no such file")
