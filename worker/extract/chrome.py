@@ -3,13 +3,15 @@
 A dump is the page's visible text, one block per line: menus, breadcrumbs and banners first, then
 the headline and the story, then footers, related headlines and comments. The stages:
 
-1. `split_lines`     bound the input, rejoin hard-wrapped paragraphs, fold whitespace;
-2. `classify_line`   give each line a kind (prose, short, date, boilerplate, insert, stop marker...)
-                     from length, sentence punctuation and multilingual boilerplate phrases;
-3. `find_body_span`  pick the contiguous run of lines with the highest prose weight (a maximum-sum
-                     subarray, as in Body Text Extraction), never crossing a stop marker;
-4. `body_paragraphs` keep the run's lines minus inserts, captions and boilerplate;
-5. `find_title`      the headline-like line just above the run, if any.
+1. `split_lines`           bound the input, rejoin hard-wrapped paragraphs, fold whitespace;
+2. `classify_line`         give each line a kind (prose, short, date, boilerplate, insert, stop
+                           marker...) from length, punctuation and multilingual boilerplate phrases;
+3. `demote_repeated_prose`, `mark_announced_lists`   fix kinds that need the other lines;
+4. `find_body_span`        the contiguous run of lines with the highest prose weight (a maximum-sum
+                           subarray, as in Body Text Extraction), cut at footers and story lists;
+5. `adjust_body_start`     skip a standfirst, keep a live-blog entry's heading;
+6. `body_paragraphs`       the run's lines minus inserts, captions and boilerplate;
+7. `find_title`            the line above the run that shares most words with the lede, if any.
 
 A dump of a few lines without any sentence (a wire brief, a results table) is kept whole.
 Boilerplate phrases cover en, fr, de, es, it, pt, nl, pl, ru, ar, zh and ja; everything else
@@ -41,14 +43,14 @@ MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word par
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
 MAX_PROMO_UNITS = 40  # newsletter pitches are one or two sentences
 MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are not
-PROSE_OFFSET = 5.0  # a prose line earns only its words beyond 5: lone menu questions add ~0
+PROSE_OFFSET = 5.0  # dev-tuned: a prose line earns its words beyond 5; lone menu questions ~0
 LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
 CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
-LIST_ITEM_WEIGHT = 0.5  # announced list items add a little, so a list ending the story stays
+LIST_ITEM_WEIGHT = 0.5  # dev-tuned: announced list items add a little, so a final list stays
 SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30-word teaser
 DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
 BOILER_PENALTY = 8.0  # share/cookie/subscribe lines: chrome, never article text
-TRAILER_PENALTY = 60.0  # a related-stories box mid-story is bridged only by a long story tail
+TRAILER_PENALTY = 60.0  # dev-tuned (20-150 within 0.01 F1): only a long story tail bridges it
 CAPTION_PENALTY = 1.0  # captions sit inside articles: mild, so they do not split the body
 MAX_DATE_LINE_UNITS = 12  # "March 3, 2025 4:12 PM UTC Updated 2 hours ago" has 10; more: a sentence
 MAX_MARKER_UNITS = 8  # headings like "You may also like" are short; longer lines are prose
