@@ -135,8 +135,15 @@ def test_title_site_suffix_is_removed_without_h1() -> None:
     assert strip_site_name("Pier to be rebuilt after storms – Coast Gazette") == (
         "Pier to be rebuilt after storms"
     )
-    assert strip_site_name("Coast Gazette :: Pier to be rebuilt") == "Pier to be rebuilt"
+    assert strip_site_name("Budget - what changes | Coast Gazette") == "Budget - what changes"
+    assert strip_site_name("Budget - what changes") == "Budget - what changes"
     assert strip_site_name("Plain headline") == "Plain headline"
+
+
+def test_logo_h1_is_not_taken_for_the_headline() -> None:
+    body = f"<h1>Coast Gazette</h1><div>{BODY}</div>"
+    title, _, _ = extract(page(body, head="<title>Pier to be rebuilt | Coast Gazette</title>"))
+    assert title == "Pier to be rebuilt"
 
 
 def test_og_title_is_used_when_there_is_no_h1() -> None:

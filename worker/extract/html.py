@@ -58,6 +58,12 @@ MIN_SENTENCE_WORDS = 4
 SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？", '."', ".”", ".»")
 # Bylines are short: "By" plus two or three names and maybe an agency or role.
 MAX_BYLINE_CHARS = 80
+# A further title part is a site/section name when at most this share of the rest's length.
+SITE_PART_SHARE = 0.5
+# An <h1> is the headline when it covers this share of the cleaned page title.
+H1_TITLE_COVER = 0.5
+# Pages with more <h1>s than this use them for logos and teasers; the rest are not compared.
+MAX_H1_CHECKED = 5
 # Titles are looked for among this many leading characters of <title>/og:title candidates.
 MAX_TITLE_CHARS = 300
 
@@ -135,7 +141,7 @@ WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
-TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-\u2013\u2014:·•»/]{1,2}\s+")
+TITLE_SEPARATORS_RE = re.compile(r"(\s+[|\-\u2013\u2014:·•»/]{1,2}\s+)")
 
 
 class Block(NamedTuple):
@@ -560,9 +566,17 @@ def trim_short_edges(blocks: list[Block], start: int, end: int) -> list[Block]:
 
 
 def strip_site_name(title: str) -> str:
-    """Drop a " | Site name" style part: keep the longest of the separator-delimited parts."""
-    parts = TITLE_SEPARATORS_RE.split(title)
-    return max(parts, key=len).strip() if len(parts) > 1 else title
+    """Drop trailing " | Site name" parts; separators inside a headline stay.
+
+    The last part goes when shorter than the rest (a site name is shorter than a headline);
+    further parts go while each is at most SITE_PART_SHARE of what remains ("| Section | Site").
+    """
+    parts = TITLE_SEPARATORS_RE.split(title)  # text, separator, text, ...
+    share = 1.0
+    while len(parts) >= 3 and len(parts[-1]) <= share * len("".join(parts[:-2])):
+        parts = parts[:-2]
+        share = SITE_PART_SHARE
+    return "".join(parts).strip()
 
 
 def node_text(node: LexborNode | None) -> str:
@@ -570,14 +584,25 @@ def node_text(node: LexborNode | None) -> str:
 
 
 def find_title(tree: LexborHTMLParser) -> str | None:
-    """Headline: the <h1> when the page title confirms it, else og:title or <title> cleaned."""
+    """Headline: an <h1> the page title confirms, else og:title or <title> without site name.
+
+    An <h1> is confirmed when it covers most of the cleaned title: a logo <h1> holding the
+    site name also appears in "Headline | Site name" but is much shorter than the headline.
+    """
     og = tree.css_first('meta[property="og:title"]')
     candidates = [
         " ".join((og.attributes.get("content") or "").split()) if og is not None else "",
         node_text(tree.css_first("title")),
     ]
-    candidates = [c[:MAX_TITLE_CHARS] for c in candidates if c]
-    h1 = node_text(tree.css_first("h1"))[:MAX_TITLE_CHARS]
-    if h1 and (not candidates or any(h1 in c for c in candidates)):
-        return h1
-    return strip_site_name(candidates[0]) if candidates else None
+    cleaned = [strip_site_name(c[:MAX_TITLE_CHARS]) for c in candidates if c]
+    headings = [node_text(h1)[:MAX_TITLE_CHARS] for h1 in tree.css("h1")[:MAX_H1_CHECKED]]
+    headings = [h for h in headings if h]
+    for heading in headings:
+        if any(
+            heading.lower() in c.lower() and len(heading) >= H1_TITLE_COVER * len(c)
+            for c in cleaned
+        ):
+            return heading
+    if cleaned:
+        return cleaned[0]
+    return headings[0] if headings else None
