@@ -17,6 +17,7 @@ from faust.types import TP, EventT
 from worker.pipeline import DeadLetter, process
 from worker.records import Headers, KafkaOrigin, Received
 from worker.settings import Settings
+from worker.stream.credentials import broker_credentials
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.publish import OutputTopics, deliver
 from worker.stream.web import add_web_views
@@ -35,6 +36,7 @@ def build_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.group,
         broker=settings.broker,
+        broker_credentials=broker_credentials(settings),
         key_serializer="raw",
         value_serializer="raw",
         web_bind=settings.web_host,
