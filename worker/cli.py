@@ -4,11 +4,17 @@ import argparse
 import logging.config
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from worker.logs import logging_config
 from worker.offline import STDIO, enrich_file
-from worker.settings import SettingsError, load_settings
+from worker.settings import (
+    SaslMechanism,
+    SecurityProtocol,
+    SettingsError,
+    render_config,
+    resolve_settings,
+)
 
 
 def _add_pipeline_flags(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +37,18 @@ def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--web-port", type=int)
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--log-format", choices=["text", "json"], help="json: one object per line")
+    _add_security_flags(parser)
     _add_pipeline_flags(parser)
+
+
+def _add_security_flags(parser: argparse.ArgumentParser) -> None:
+    """No password flag, since `ps` shows flags: ARTICLE_WORKER_SASL_PASSWORD or the file."""
+    parser.add_argument("--security-protocol", choices=get_args(SecurityProtocol))
+    parser.add_argument("--sasl-mechanism", choices=get_args(SaslMechanism))
+    parser.add_argument("--sasl-username")
+    parser.add_argument("--ssl-cafile", help="CA bundle for the brokers (default: system CAs)")
+    parser.add_argument("--ssl-certfile", help="client certificate, for mutual TLS")
+    parser.add_argument("--ssl-keyfile", help="its key, when not in the certificate file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("--output", default=STDIO, help="enriched JSON lines, or - for stdout")
     enrich.add_argument("--dead-letter", help="dead letters as JSON lines (default: stderr)")
     _add_pipeline_flags(enrich)
+    config = commands.add_parser(
+        "config", help="print the effective configuration (secrets masked) and exit"
+    )
+    _add_stream_flags(config)
+    for command in commands.choices.values():
+        command.add_argument(
+            "--config", metavar="PATH", help="TOML settings file; env and flags override it"
+        )
     return parser
 
 
@@ -67,6 +92,12 @@ SETTINGS_FLAGS = (
     "log_format",
     "max_record_bytes",
     "language_backend",
+    "security_protocol",
+    "sasl_mechanism",
+    "sasl_username",
+    "ssl_cafile",
+    "ssl_certfile",
+    "ssl_keyfile",
 )
 
 
@@ -74,10 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     flags: dict[str, Any] = {name: getattr(args, name, None) for name in SETTINGS_FLAGS}
     try:
-        settings = load_settings(flags)
+        settings, origins = resolve_settings(flags, config_path=args.config)
     except SettingsError as error:
         print(f"article-worker: configuration error: {error}", file=sys.stderr)
         return 2
+    if args.command == "config":
+        print(render_config(settings, origins), end="")
+        return 0
     logging.config.dictConfig(logging_config(settings.log_level, settings.log_format))
     if args.command == "enrich":
         summary = enrich_file(args.input, args.output, args.dead_letter, settings.pipeline)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from worker.cli import main
 from worker.settings import (
     SECRET_MASK,
     Settings,
@@ -161,3 +162,20 @@ def test_effective_config_masks_the_secret_and_reloads_as_a_config_file(tmp_path
     assert "# ssl_cafile is unset (default)" in printed
     reloaded = load_settings(environ={}, config_path=write_config(tmp_path, printed))
     assert reloaded == replace(settings, sasl_password=SECRET_MASK)
+
+
+def test_config_command_prints_what_the_worker_would_use(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("ARTICLE_WORKER_SASL_PASSWORD", "s3cret")
+    config = write_config(tmp_path, 'broker = "kafka://file-host:9092"\nsasl_username = "w"\n')
+    status = main(["config", "--config", config, "--security-protocol", "SASL_PLAINTEXT"])
+    printed = capsys.readouterr().out
+    assert status == 0
+    assert f'broker = "kafka://file-host:9092"  # file {config}' in printed
+    assert 'security_protocol = "SASL_PLAINTEXT"  # flag --security-protocol' in printed
+    assert "s3cret" not in printed
+
+
+def test_config_command_exits_2_with_the_reason(tmp_path: Path, capsys) -> None:
+    status = main(["config", "--config", write_config(tmp_path, "partitions = -1\n")])
+    assert status == 2
+    assert "partitions must be at least 1" in capsys.readouterr().err
