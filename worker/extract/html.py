@@ -103,6 +103,9 @@ CHROME_WORDS = word_set(
     "time timestamp published widgetarea trending popular outbrain taboola disqus "
     "consent gdpr print tools promo promos promotion promotions"
 )
+# Whole class names of chrome whose words alone are not ("widget" is a sidebar box in WordPress,
+# while page builders call their text boxes "elementor-widget-text-editor").
+CHROME_CLASSES = word_set("widget textwidget widget_text")
 # Prefixes of class/id words naming chrome ("share" covers sharethis, sharedaddy, ...).
 CHROME_PREFIXES = (
     "share",
@@ -255,7 +258,7 @@ def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
 @lru_cache(maxsize=CLASS_CACHE_SIZE)
 def names_look_like_chrome(names: str) -> bool:
     """A class/id word names chrome (memoised: sites repeat the same class strings)."""
-    return any(
+    return not CHROME_CLASSES.isdisjoint(names.lower().split()) or any(
         word in CHROME_WORDS or word.startswith(CHROME_PREFIXES) for word in class_words(names)
     )
 
