@@ -32,6 +32,9 @@ TLS_PROTOCOLS = frozenset({"SSL", "SASL_SSL"})
 SASL_PROTOCOLS = frozenset({"SASL_PLAINTEXT", "SASL_SSL"})
 
 
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
 class SettingsError(ValueError):
     pass
 
@@ -42,6 +45,8 @@ class Settings:
     raw_topic: str = "articles.raw"
     enriched_topic: str = "articles.enriched"
     dead_letter_topic: str = "articles.deadletter"
+    # Also write each enriched record to `<enriched_topic>.<language>`, for per-language indexes.
+    route_by_language: bool = False
     group: str = "article-worker"  # the consumer group, and faust's app id
     partitions: int = 4  # only used when the worker creates the topics (embedded broker)
     web_host: str = "127.0.0.1"
@@ -179,6 +184,13 @@ def _read_config_file(path: Path) -> dict[str, Any]:
 def _convert(name: str, raw: str) -> Any:
     default = getattr(Settings(), name)
     kind = type(default) if default is not None else str
+    if kind is bool:
+        # bool("false") is True: read the words people write in env files instead.
+        if raw.strip().lower() not in BOOLEAN_WORDS:
+            raise SettingsError(
+                f"{ENV_PREFIX}{name.upper()}={raw!r} is not one of {', '.join(BOOLEAN_WORDS)}"
+            )
+        return BOOLEAN_WORDS[raw.strip().lower()]
     try:
         return kind(raw)
     except ValueError:

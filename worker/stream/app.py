@@ -55,7 +55,11 @@ def build_app(settings: Settings) -> faust.App:
         topic_partitions=settings.partitions,
     )
     raw_topic = app.topic(settings.raw_topic, key_type=bytes, value_type=bytes)
-    outputs = OutputTopics(enriched=settings.enriched_topic, dead_letter=settings.dead_letter_topic)
+    outputs = OutputTopics(
+        enriched=settings.enriched_topic,
+        dead_letter=settings.dead_letter_topic,
+        by_language=settings.route_by_language,
+    )
     options = settings.pipeline
     metrics = WorkerMetrics()
     high_water = partial(_high_water, app)

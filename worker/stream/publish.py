@@ -30,6 +30,11 @@ Send = Callable[[str, bytes | None, bytes, Headers], Awaitable[None]]
 class OutputTopics:
     enriched: str
     dead_letter: str
+    # Also write each enriched record to `<enriched>.<language>`, for per-language indexes.
+    by_language: bool = False
+
+    def language_topic(self, language: str) -> str:
+        return f"{self.enriched}.{language}"
 
 
 def _is_too_large(error: BaseException) -> bool:
@@ -52,12 +57,30 @@ async def deliver(
         target = topics.enriched if isinstance(outcome, Enriched) else topics.dead_letter
         try:
             await send(target, outcome.key, outcome.value, outcome.headers)
-            return outcome
         except Exception as error:
             smaller = _smaller(outcome, received) if _is_too_large(error) else None
             if smaller is not None:
                 outcome = smaller
                 continue
+            log.warning("could not publish to %s (%r); retrying in %.1fs", target, error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_DELAY_S)
+        else:
+            if isinstance(outcome, Enriched) and topics.by_language:
+                await _copy_to_language_topic(outcome, topics, send)
+            return outcome
+
+
+async def _copy_to_language_topic(outcome: Enriched, topics: OutputTopics, send: Send) -> None:
+    """Retried like the main record: the raw offset must wait for the copy too. The copy is the
+    same size as the record the broker just took, so it cannot be refused as too large."""
+    target = topics.language_topic(outcome.article["language"])
+    delay = RETRY_FIRST_DELAY_S
+    while True:
+        try:
+            await send(target, outcome.key, outcome.value, outcome.headers)
+            return
+        except Exception as error:
             log.warning("could not publish to %s (%r); retrying in %.1fs", target, error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, RETRY_MAX_DELAY_S)
