@@ -468,7 +468,7 @@ def select_body_blocks(
     ]
     drop_orphan_labels(blocks, keep, end)
     candidates = [block for block, kept in zip(blocks, keep, strict=True) if kept]
-    prose = [i for i, block in enumerate(candidates) if is_prose(block) or is_sentence(block)]
+    prose = [i for i, block in enumerate(candidates) if is_long(block) or is_sentence(block)]
     if not prose:
         return candidates
     return trim_short_edges(candidates, prose[0], prose[-1] + 1)
