@@ -225,6 +225,33 @@ def test_related_box_inside_a_long_story_is_bridged_and_dropped() -> None:
     assert strip_chrome(dump).text.split("\n\n") == [paragraph] * 20
 
 
+@pytest.mark.parametrize(
+    ("headline", "lede"),
+    [
+        (
+            "Can the old mill on the river turn again?",
+            "The old mill on the river has been silent since 1968, but its new owners want the "
+            "wheel to turn again by next year, they said on Monday.",
+        ),
+        (
+            "老旧小区改造能否按期完成？",
+            "记者获悉，今年全市老旧小区改造项目将于四月开工，预计年底前全部完成。",
+        ),
+    ],
+)
+def test_question_headline_directly_above_the_lede_is_the_title(headline: str, lede: str) -> None:
+    more = "A second paragraph follows here, with enough words in it to count as article prose."
+    result = strip_chrome("\n".join(["Home", "News", headline, lede, more, more + " Again."]))
+    assert result.title == headline
+    assert result.text.startswith(lede)
+
+
+def test_first_paragraph_of_several_questions_stays_in_the_body() -> None:
+    lede = "Why do tides rise twice a day? And why are some tides higher than others?"
+    more = "The answer lies in the pull of the Moon and the Sun, and in how the Earth turns."
+    assert strip_chrome("\n".join([lede, more, more + " Tides follow."])).text.startswith(lede)
+
+
 def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:
     assert split_lines("  a\t b \r\n\n\u00a0\n c  ") == ["a b", "c"]
 

@@ -924,7 +924,7 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def adjust_body_start(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
-    """Move the body start past a standfirst, or back onto a live-blog entry's heading.
+    """Move the body start past a standfirst or a question headline, or onto a live-blog entry.
 
     A prose line above the byline or date line is the standfirst (the deck under the headline),
     not the article. A short line right after a clock time opens a live-blog entry.
@@ -938,7 +938,28 @@ def adjust_body_start(lines: list[Line], span: tuple[int, int]) -> tuple[int, in
         start = next((i for i in after if lines[i].kind is Kind.PROSE), start)
     if start >= 2 and lines[start - 1].kind is Kind.SHORT and lines[start - 2].kind is Kind.TIME:
         start -= 1
+    elif _is_question_headline(lines, start, end):
+        start += 1
     return start, end
+
+
+def _has_inner_sentence_end(text: str) -> bool:
+    return any(mark in text for mark in (". ", "? ", "! ", "。", "\uff1f", "\uff01"))
+
+
+def _is_question_headline(lines: list[Line], start: int, end: int) -> bool:
+    """A one-sentence question opening the run, echoed by the lede, is the headline.
+
+    Headlines like "Can the old mill turn again?" read as sentences, so the run starts on them.
+    """
+    first = lines[start]
+    if first.kind is not Kind.PROSE or first.units > MAX_TITLE_UNITS or start + 1 >= end:
+        return False
+    text = first.text.rstrip(_CLOSERS)
+    if not text.endswith(("?", "\uff1f")) or _has_inner_sentence_end(text[:-1]):
+        return False
+    lede = " ".join(line.text for line in lines[start + 1 : start + 3])
+    return len(_title_terms(first.text) & _title_terms(lede)) >= MIN_SHARED_TERMS
 
 
 _DROPPED_IN_BODY = frozenset(
