@@ -314,11 +314,13 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                     flush()
                     block_tags.append(tag)
                 link_depth += is_link
+                # an <article> inside a list item is a teaser card in a list of stories
+                in_list_item = bool(path) and elements[path[-1]].tag == "li"
                 path.append(len(elements))
                 elements.append(
                     Element(
                         tag,
-                        looks_like_chrome(tag, attributes),
+                        looks_like_chrome(tag, attributes) or (tag == "article" and in_list_item),
                         attributes.get("itemprop") == "articleBody",
                     )
                 )
