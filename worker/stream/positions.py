@@ -9,16 +9,20 @@ replaying from a time in the future replays nothing, never everything.
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
 
 # The first fetch of an idle partition answers within the broker's fetch wait (500 ms default);
 # twenty seconds leaves a loaded machine room before we call the broker unreachable.
 HIGH_WATER_TIMEOUT_S = 20.0
+# Records per fetch: enough to keep a job busy, few enough that progress moves smoothly.
+FETCH_RECORDS = 500
+FETCH_WAIT_MS = 1000
 # A probe fetch only needs the high-water mark, not the records: the broker still sends one.
 PROBE_FETCH_BYTES = 1024
 
@@ -133,7 +137,8 @@ def consumer_for(
 
 
 async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    partitions = await consumer.partitions_for_topic(topic)
+    # partitions_for_topic reads cached metadata; asking for the topic list refreshes it.
+    partitions = consumer.partitions_for_topic(topic) if topic in await consumer.topics() else None
     if not partitions:
         raise RangeError(f"topic {topic!r} does not exist on the broker")
     return [TopicPartition(topic, p) for p in sorted(partitions)]
@@ -202,6 +207,27 @@ async def resolve(
         case AtOffsets(offsets):
             stops = dict(offsets)
     return plan_ranges(low, high, starts, stops)
+
+
+async def read_ranges(
+    consumer: AIOKafkaConsumer, topic: str, ranges: list[PartitionRange]
+) -> AsyncIterator[ConsumerRecord[bytes, bytes]]:
+    """The records of each range, one partition after another in partition order: the same
+    range always comes out in the same order."""
+    for span in ranges:
+        if span.size == 0:
+            continue
+        tp = TopicPartition(topic, span.partition)
+        consumer.assign([tp])
+        consumer.seek(tp, span.start)
+        # Offsets can have gaps (compaction, transaction markers): the consumer's position, not
+        # the last record seen, says how far the partition has been read.
+        while await consumer.position(tp) < span.stop:
+            batch = await consumer.getmany(tp, timeout_ms=FETCH_WAIT_MS, max_records=FETCH_RECORDS)
+            for record in batch.get(tp, []):
+                if record.offset >= span.stop:
+                    break
+                yield record
 
 
 async def wait_for_records(
