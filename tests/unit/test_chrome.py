@@ -15,6 +15,7 @@ from worker.extract.chrome import (
     Kind,
     classify_line,
     find_body_span,
+    line_weight,
     split_lines,
     strip_chrome,
     wrap_width,
@@ -250,6 +251,22 @@ def test_first_paragraph_of_several_questions_stays_in_the_body() -> None:
     lede = "Why do tides rise twice a day? And why are some tides higher than others?"
     more = "The answer lies in the pull of the Moon and the Sun, and in how the Earth turns."
     assert strip_chrome("\n".join([lede, more, more + " Tides follow."])).text.startswith(lede)
+
+
+def test_site_blurb_after_long_chrome_does_not_beat_a_short_story() -> None:
+    story = [
+        "Two people were arrested in the town on Tuesday after police officers found what they "
+        "described as an illegal gambling den behind a shop.",
+        "Officers seized cash, playing cards and a roulette table during the raid, which followed "
+        "weeks of complaints from neighbours about noise, police said.",
+        "Both suspects were held for questioning overnight and are expected to appear before a "
+        "judge later this week, according to a statement.",
+    ]
+    archive = [f"Archive page {number}" for number in range(40)]
+    blurb = "This site is run by an independent publisher and covers local news and sport. " * 7
+    lines = [classify_line(line) for line in [*story, *archive, blurb]]
+    assert sum(line_weight(line) for line in lines[:3]) < line_weight(lines[-1])
+    assert strip_chrome("\n".join([*story, *archive, blurb])).text.split("\n\n") == story
 
 
 def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:

@@ -60,6 +60,7 @@ MAX_TEASER_UNITS = 40  # teasers cut off with "..." are short; a long paragraph 
 MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
 CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
 CLOSE_GAP = 25  # a footer marker closes the run it follows closely (tags, share bar, author box)
+FAR_GAP = 20  # past 20 chrome lines a later run (footer blurb) must be 3x heavier to win
 LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
 MAX_STAMP_UNITS = 15  # "Jane Doe on September 12, 2018 at 4:47 pm said:" has 12 words
 MIN_DATE_SHARE = 0.5  # "Monday November 18, 2019 7:45 am PST by Joe Rossignol": 6 of 11 tokens
@@ -898,9 +899,10 @@ def listing_dates(lines: list[Line]) -> set[int]:
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     """[start, end) of the heaviest run of lines, cut at footers, story lists and comments.
 
-    A run never crosses a STOP line or a listing date. The article precedes its
-    footer and comments, so once a heavy run has been closed by such a line, a later run must be
-    CLOSED_FACTOR times heavier to replace it; after a comment-section heading nothing can.
+    A run never crosses a STOP line or a listing date. The article precedes its footer and
+    comments, so once a heavy run has been closed by such a line, or left behind FAR_GAP lines
+    of chrome, a later run must be CLOSED_FACTOR times heavier to replace it; after a
+    comment-section heading nothing can.
     """
     listing = listing_dates(lines)
     best: tuple[float, int, int] | None = None
@@ -916,6 +918,8 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
             continue
         if total <= 0:
             total, start = 0.0, index
+            if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] > FAR_GAP:
+                bar_for_new_run = max(bar_for_new_run, best[0] * CLOSED_FACTOR)
         total += line_weight(line)
         growing_best = best is not None and best[1] == start
         if total > (best[0] if growing_best else max(bar_for_new_run, best[0] if best else 0.0)):
