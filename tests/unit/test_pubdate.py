@@ -380,7 +380,7 @@ def test_garbage_arguments_give_none() -> None:
 
 
 # --- corpus --------------------------------------------------------------------------------------
-CORPUS_FLOOR = 0.89  # dev accuracy measured 0.906; a drop below this is a regression
+CORPUS_FLOOR = 0.895  # dev accuracy measured 0.911; a drop below this is a regression
 
 
 def test_dev_corpus_accuracy_floor() -> None:
@@ -389,5 +389,5 @@ def test_dev_corpus_accuracy_floor() -> None:
     from bench.quality_pubdate import article_worker
 
     cases = list(corpora.read_cases("pubdate", None))
-    hits = sum(article_worker(case) == case["expected_date"] for case in cases)
+    hits = sum(article_worker(case)[0] == case["expected_date"] for case in cases)
     assert hits / len(cases) >= CORPUS_FLOOR

@@ -25,8 +25,8 @@ MAX_TEXT_CHARS = 200_000  # page text searched; the story and its byline end wel
 MAX_SCRIPT_CHARS = 200_000  # one JSON-LD block; larger ones are site bundles, not article metadata
 MAX_ELEMENTS = 300  # date-looking elements inspected per page; headers carry the date early
 MAX_ELEMENT_TEXT = 160  # text of a date-looking element; longer means it is a paragraph, not a date
-MAX_WALK_STEPS = 5000  # nodes visited when reading a page around its chrome
-MAX_LINKS = 3000  # links compared with the page URL; link farms beyond that are not articles
+MAX_CHROME_BLOCKS = 2000  # possible chrome blocks cut from a page's text; more is a link farm
+MAX_LINKS = 300  # links to this page examined; more is a link farm, not an article
 MAX_URL_CHARS = 2000  # URL characters parsed; longer tails are tracking junk
 SELF_LINK_MIN_PATH = 8  # shorter paths ("/", "/news") name sections linked from every page
 SELF_LINK_TEXT = 300  # text around a link to this page searched for its date (a list entry)
@@ -306,7 +306,7 @@ _CHROME_WORDS = (
 )
 _CHROME_TOKEN = re.compile("|".join(map(re.escape, _CHROME_WORDS)))  # matched at a token's start
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "-comment"})
-# Cheap CSS pre-check: a subtree without any of these has no chrome and is read in one call.
+# Elements that may be chrome (confirmed by `_is_chrome_element`), or scripts and styles.
 _MAY_HOLD_CHROME = ", ".join(
     ["aside", "nav", "blockquote", "script", "style", "noscript", "template"]
     + [f'[class*="{word}" i], [id*="{word}" i]' for word in _CHROME_WORDS]
@@ -341,28 +341,40 @@ def _is_chrome_element(node: LexborNode) -> bool:
 def _text_outside_chrome(root: LexborNode, limit: int) -> str:
     """Text of `root` without scripts and chrome blocks, in reading order, up to `limit` chars.
 
-    Descends only into subtrees that may hold chrome; the others are read whole, so the walk
-    visits the few paths leading to sidebars and comments, not every node.
+    One CSS query (run in C) finds the blocks that may be chrome; the text of each confirmed,
+    outermost one is cut out of the root's text, where it sits as one contiguous run.
     """
-    parts: list[str] = []
-    size = 0
-    stack = [root]
-    for _ in range(MAX_WALK_STEPS):
-        if not stack or size >= limit:
-            break
-        node = stack.pop()
-        if node.is_text_node:
-            text = node.text()
-        elif node.tag in _SKIPPED_TAGS or _is_chrome_element(node):
+    text = root.text(separator=" ")
+    cut: set[int] = set()
+    spans: list[tuple[int, int]] = []
+    for node in root.css(_MAY_HOLD_CHROME)[:MAX_CHROME_BLOCKS]:
+        if node.tag not in _SKIPPED_TAGS and not _is_chrome_element(node):
             continue
-        elif node.css_first(_MAY_HOLD_CHROME) is None:
-            text = node.text(separator=" ")
-        else:
-            stack.extend(reversed(list(node.iter(include_text=True))))
+        if _has_ancestor_in(node, cut):
             continue
-        parts.append(text)
-        size += len(text)
-    return " ".join(parts)[:limit]
+        cut.add(node.mem_id)
+        part = node.text(separator=" ")
+        start = text.find(part) if part.strip() else -1
+        if start >= 0:
+            spans.append((start, start + len(part)))
+    kept: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        kept.append(text[position:start])
+        position = max(position, end)
+    kept.append(text[position:])
+    return " ".join(kept)[:limit]
+
+
+def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
+    current = node.parent
+    for _ in range(MAX_ANCESTORS):
+        if current is None:
+            return False
+        if current.mem_id in ids:
+            return True
+        current = current.parent
+    return False
 
 
 def _has_chrome_token(node: LexborNode) -> bool:
@@ -708,21 +720,21 @@ def _self_link_date(link: LexborNode, day_first: bool) -> datetime.date | None:
     return None
 
 
+_CSS_SAFE = re.compile(r"[\w.~%+,;:=@!$&*()-]+")  # URL path characters safe in a CSS string
+
+
 def find_self_link_date(page: _Page) -> Iterator[Candidate]:
     """A date next to a link to this very page: its entry in a list of posts or its permalink.
 
     Such a list is chrome, but the entry describes this page, so its date is the page's own.
     """
     path = page.path
-    if page.tree is None or path.count("/") < 1 or len(path) < SELF_LINK_MIN_PATH:
-        return
     last_segment = path.rsplit("/", 1)[-1]
-    for count, link in enumerate(page.tree.css("a[href]")):
-        if count >= MAX_LINKS:
-            return
+    if page.tree is None or len(path) < SELF_LINK_MIN_PATH or not _CSS_SAFE.fullmatch(last_segment):
+        return
+    # The substring test runs in C; only links that may point here reach Python.
+    for link in page.tree.css(f'a[href*="{last_segment}"]')[:MAX_LINKS]:
         href = link.attributes.get("href") or ""
-        if not href.rstrip("/").endswith(last_segment):
-            continue  # cheap test before parsing the URL
         if "#" in href or "?" in href or _url_path(href) != path:
             continue  # fragments and queries point at comments and replies, not the post
         found = _self_link_date(link, page.day_first)
