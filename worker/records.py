@@ -16,6 +16,9 @@ from worker import PIPELINE_VERSION
 from worker.failures import ErrorCode, RecordRejected, Stage
 
 Headers = tuple[tuple[str, bytes | None], ...]
+# Set by `article-worker redrive` on each record it re-sends (1 on the first redrive); a redriven
+# record that fails again carries it into its new dead letter, so attempts can be counted.
+REDRIVE_ATTEMPT_HEADER = "redrive.attempt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,4 +228,5 @@ def dead_letter_headers(received: Received, error: RecordRejected) -> Headers:
                 ("source.partition", str(partition).encode()),
                 ("source.offset", str(offset).encode()),
             ]
+    headers += [(name, value) for name, value in received.headers if name == REDRIVE_ATTEMPT_HEADER]
     return tuple(headers)
