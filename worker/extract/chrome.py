@@ -573,6 +573,16 @@ _BOILER_STARTS = re.compile(
 _PROMO = re.compile(
     _phrases(
         "newsletter",
+        "unsubscribe",
+        "follow us on",
+        "follow him on",
+        "follow her on",
+        "suivez-nous sur",
+        "folgen sie uns auf",
+        "síguenos en",
+        "seguici su",
+        "siga-nos no",
+        "volg ons op",
         "like this story",
         "like this article",
         "enjoyed this article",
@@ -632,6 +642,11 @@ _CAPTION_STARTS = re.compile(
         "图片",
         "صورة:",
     )
+)
+# Gallery counters: "Image 3 of 5", "Foto 2 von 12", "1 / 8".
+_GALLERY_COUNTER = re.compile(
+    r"(?:(?:image|photo|picture|slide|foto|bild|imagen|immagine|imagem|afbeelding)\s)?"
+    r"\d{1,3}\s?(?:of|von|de|di|van|/)\s?\d{1,3}$"
 )
 # Caption and credit endings: "... (Photo: Jane Doe/AFP)", "... | Getty Images".
 _CAPTION_ENDS = re.compile(
@@ -846,7 +861,9 @@ def classify_line(text: str) -> Line:
         return Line(text, Kind.BOILER, units)
     if units <= MAX_PROMO_UNITS and _PROMO.search(head):
         return Line(text, Kind.BOILER, units)
-    if _CAPTION_STARTS.match(head) or (units <= MAX_CAPTION_UNITS and _CAPTION_ENDS.search(tail)):
+    if _CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head):
+        return Line(text, Kind.CAPTION, units)
+    if units <= MAX_CAPTION_UNITS and _CAPTION_ENDS.search(tail):
         return Line(text, Kind.CAPTION, units)
     if units <= MAX_STAMP_UNITS and _COMMENT_STAMP.search(tail) and _DATE_HINT.search(head):
         return Line(text, Kind.DATE, units)
