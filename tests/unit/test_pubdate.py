@@ -140,6 +140,23 @@ def test_meta_published_names(meta: str) -> None:
     assert found.source.startswith("meta:")
 
 
+def test_meta_after_a_noscript_pixel_in_head_still_counts() -> None:
+    html = (
+        "<head><noscript><img src='pixel.gif'></noscript>"
+        '<meta property="article:published_time" content="2018-07-06T10:00:00+02:00"></head>'
+    )
+    assert html_date(html) == PublishedDate(D(2018, 7, 6), "meta:article:published_time")
+
+
+def test_embedded_video_upload_date_is_not_the_page_date() -> None:
+    html = (
+        "<h1>Cake recipe</h1><p class='byline'>By Ann, 13 June 2019</p>"
+        "<div itemscope itemtype='https://schema.org/VideoObject'>"
+        "<meta itemprop='uploadDate' content='2004-01-01'></div>"
+    )
+    assert html_date(html) == PublishedDate(D(2019, 6, 13), "date-element")
+
+
 def test_modified_date_is_only_a_fallback() -> None:
     html = '<meta property="article:modified_time" content="2020-01-01T00:00:00Z"><p>Hello</p>'
     assert html_date(html) == PublishedDate(D(2020, 1, 1), "meta:article:modified_time")
@@ -181,6 +198,18 @@ def test_time_element_marked_published_beats_updated() -> None:
         "<time class='entry-date published' datetime='2018-07-06'>6 Jul 2018</time></article>"
     )
     assert html_date(html) == PublishedDate(D(2018, 7, 6), "time-element:published")
+
+
+def test_dates_inside_links_to_other_stories_are_ignored() -> None:
+    html = (
+        "<article><h1>Story</h1><p>Text.</p>"
+        "<p class='more'><a href='/other-story'><time datetime='2019-09-22'>22 Sept</time>"
+        "Other story</a></p>"
+        "<p>Published <a href='/news/story'><time datetime='2018-07-06'>6 July 2018</time></a>"
+        "</p></article>"
+    )
+    found = html_date(html, url="https://news.example/news/story")
+    assert found == PublishedDate(D(2018, 7, 6), "time-element")
 
 
 def test_comment_timestamps_are_ignored() -> None:

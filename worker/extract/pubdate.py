@@ -80,7 +80,7 @@ class _Page:
 
     @cached_property
     def landmarks(self) -> dict[str, list[LexborNode]]:
-        """JSON-LD scripts, <time>s, datePublished items and headlines, from one tree walk.
+        """JSON-LD scripts, metas, <time>s, datePublished items and headlines, in one tree walk.
 
         A CSS query costs a walk over the whole tree whatever it asks for, so the finders share
         this one instead of walking four times.
@@ -89,6 +89,8 @@ class _Page:
         for node in self.tree.css(_LANDMARKS) if self.tree is not None else ():
             if node.tag == "script":
                 found["json-ld"].append(node)
+            elif node.tag == "meta":
+                found["meta"].append(node)
             elif node.tag == "h1":
                 found["h1"].append(node)
             if node.tag == "time":
@@ -105,7 +107,7 @@ class _Page:
     @cached_property
     def meta_dates(self) -> list[tuple[str, str, str]]:
         """Date-bearing meta tags, read once for the three meta finders."""
-        return meta_dates(self.tree)
+        return meta_dates(self.landmarks["meta"])
 
     @cached_property
     def path(self) -> str:
@@ -385,8 +387,8 @@ def _has_chrome_token(node: LexborNode) -> bool:
 
 # --- finders: structured data -------------------------------------------------------------------
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
-_LANDMARKS = 'script[type="application/ld+json"], time, [itemprop="datePublished"], h1'
-_LANDMARK_KINDS = ("json-ld", "time", "datePublished", "h1")
+_LANDMARKS = 'script[type="application/ld+json"], meta, time, [itemprop="datePublished"], h1'
+_LANDMARK_KINDS = ("json-ld", "meta", "time", "datePublished", "h1")
 _JSON_LD_KEYS = ("datePublished", "dateModified")
 _JSON_LD_DATE = re.compile(r'"(datePublished|dateModified)"\s{0,3}:\s{0,3}"([^"]{4,40})"')
 
@@ -456,12 +458,19 @@ _META_GENERIC_DATE = (
 )  # "date", "dc.date", "sailthru.date"
 
 
-def meta_dates(tree: LexborHTMLParser | None) -> list[tuple[str, str, str]]:
-    """(key, kind, content) of every date-bearing meta tag; kind is published/date/modified."""
+def meta_dates(metas: list[LexborNode]) -> list[tuple[str, str, str]]:
+    """(key, kind, content) of every date-bearing page meta tag; kind is published/date/modified.
+
+    An itemprop meta in the body describes an embedded item (a video's uploadDate), not the
+    page, so only head ones count; name/property metas count anywhere, since a <noscript> pixel
+    in <head> makes the parser move every later head element into the body.
+    """
     found: list[tuple[str, str, str]] = []
-    for meta in tree.head.css("meta") if tree is not None and tree.head is not None else ():
+    for meta in metas:
         attrs = meta.attributes
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        key = (attrs.get("property") or attrs.get("name") or "").lower()
+        if not key and meta.parent is not None and meta.parent.tag == "head":
+            key = (attrs.get("itemprop") or "").lower()
         content = attrs.get("content") or ""
         if not key or not content:
             continue
