@@ -59,6 +59,9 @@ MAX_CAPTION_UNITS = 60  # a caption is a sentence or two; a credit ending a para
 MAX_TEASER_UNITS = 40  # teasers cut off with "..." are short; a long paragraph may trail off
 MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
 CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
+GAP_GROWTH = (
+    0.1  # dev-tuned: the k-th chrome line in a row costs 1+0.1(k-1) times: long menus split runs
+)
 CLOSE_GAP = 25  # a footer marker closes the run it follows closely (tags, share bar, author box)
 FAR_GAP = 20  # past 20 chrome lines a later run (footer blurb) must be 3x heavier to win
 LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
@@ -919,12 +922,12 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     A run never crosses a STOP line or a listing date. The article precedes its footer and
     comments, so once a heavy run has been closed by such a line, or left behind FAR_GAP lines
     of chrome, a later run must be CLOSED_FACTOR times heavier to replace it; after a
-    comment-section heading nothing can.
+    comment-section heading nothing can. Long stretches of chrome lines cost more per line.
     """
     listing = listing_dates(lines)
     best: tuple[float, int, int] | None = None
     bar_for_new_run = 0.0
-    total, start = 0.0, 0
+    total, start, gap = 0.0, 0, 0
     for index, line in enumerate(lines):
         if line.kind in (Kind.STOP, Kind.COMMENTS) or index in listing:
             if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] <= CLOSE_GAP:
@@ -937,7 +940,9 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
             total, start = 0.0, index
             if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] > FAR_GAP:
                 bar_for_new_run = max(bar_for_new_run, best[0] * CLOSED_FACTOR)
-        total += line_weight(line)
+        weight = line_weight(line)
+        gap = gap + 1 if weight < 0 else 0
+        total += weight * (1 + GAP_GROWTH * max(0, gap - 1))
         growing_best = best is not None and best[1] == start
         if total > (best[0] if growing_best else max(bar_for_new_run, best[0] if best else 0.0)):
             best = (total, start, index + 1)
