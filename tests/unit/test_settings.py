@@ -59,7 +59,8 @@ def write_config(directory: Path, text: str) -> str:
 def test_file_then_environment_then_flags(tmp_path: Path) -> None:
     config = write_config(
         tmp_path,
-        'raw_topic = "file.raw"\ngroup = "file-group"\npartitions = 6\nsession_timeout_s = 30\n',
+        'raw_topic = "file.raw"\ngroup = "file-group"\npartitions = 6\nsession_timeout_s = 30\n'
+        "route_by_language = true\n",
     )
     environ = {"ARTICLE_WORKER_GROUP": "env-group", "ARTICLE_WORKER_PARTITIONS": "8"}
     settings, origins = resolve_settings({"partitions": 12}, environ, config)
@@ -67,11 +68,13 @@ def test_file_then_environment_then_flags(tmp_path: Path) -> None:
     assert settings.group == "env-group"
     assert settings.partitions == 12
     assert settings.session_timeout_s == 30.0
+    assert settings.route_by_language is True
     assert origins == {
         "raw_topic": f"file {config}",
         "group": "env ARTICLE_WORKER_GROUP",
         "partitions": "flag --partitions",
         "session_timeout_s": f"file {config}",
+        "route_by_language": f"file {config}",
     }
 
 
@@ -90,6 +93,7 @@ def test_config_path_from_environment_unless_a_flag_names_one(tmp_path: Path) ->
         ("partitions = 'eight'\n", "partitions must be an integer, not 'eight'"),
         ("web_port = 6066.5\n", "web_port must be an integer"),
         ("broker = 9092\n", "broker must be a string"),
+        ("route_by_language = 'yes'\n", "route_by_language must be true or false"),
         ("partition = 4\n", "unknown setting 'partition'"),
         ("[kafka]\nbroker = 'kafka://k:9092'\n", "unknown setting 'kafka'"),
         ("group = \n", "not valid TOML"),
