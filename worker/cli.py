@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     flags: dict[str, Any] = {name: getattr(args, name, None) for name in SETTINGS_FLAGS}
     try:
-        settings, origins = resolve_settings(flags, config_path=args.config)
+        settings, origins = resolve_settings(flags, config_path=getattr(args, "config", None))
     except SettingsError as error:
         print(f"article-worker: configuration error: {error}", file=sys.stderr)
         return 2
