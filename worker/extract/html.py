@@ -264,11 +264,16 @@ def names_look_like_chrome(names: str) -> bool:
 
 
 def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
-    """Cut the subtree under `root` into text blocks, walking iteratively (no recursion limit)."""
+    """Cut the subtree under `root` into text blocks, walking iteratively (no recursion limit).
+
+    Block-level and chrome-looking elements are recorded (they shape blocks and containers);
+    plain inline elements only matter for the link characters they hold.
+    """
     blocks: list[Block] = []
     elements: list[Element] = []
-    path: list[int] = []  # element indices of the open elements
-    frames: list[tuple[LexborNode, bool, bool]] = []  # (node, is_block, is_link) per open element
+    path: list[int] = []  # indices of the recorded elements that are open
+    # per open element: node, is it block-level, is it a link, is it recorded
+    frames: list[tuple[LexborNode, bool, bool, bool]] = []
     block_tags: list[str] = ["body"]
     parts: list[str] = []  # text of the block being read
     link_chars = 0  # how much of it sits inside <a>
@@ -276,65 +281,62 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 
     def flush() -> None:
         nonlocal link_chars
-        if not parts:
-            return
         text = " ".join("".join(parts).split())
         if text:
             blocks.append(Block(text, link_chars, block_tags[-1], tuple(path)))
         parts.clear()
         link_chars = 0
 
-    def close() -> LexborNode:
-        nonlocal link_depth
-        closed, is_block, is_link = frames.pop()
-        if is_block:  # the block's text belongs to the element being closed
-            flush()
-            block_tags.pop()
-        path.pop()
-        link_depth -= is_link
-        return closed
-
     node: LexborNode | None = root.child
     while node is not None:
         tag = node.tag or "-"
         if tag == "-text":
-            text = node.text_content or ""
-            parts.append(text)
-            if link_depth:
-                link_chars += len(text.strip())
+            text = node.text_content
+            if text:
+                parts.append(text)
+                if link_depth:
+                    link_chars += len(text.strip())
         elif tag[0] != "-":  # an element, not a comment, doctype or text
             child = node.child
-            if tag == "br" or tag == "hr" or (child is None and tag in BLOCK_TAGS):
-                flush()  # an empty block element still ends the text before it
-            elif child is not None and tag not in SKIPPED_TAGS:
-                attributes = node.attributes
+            if child is None or tag in SKIPPED_TAGS:
+                if parts and (tag in BLOCK_TAGS or tag == "br"):
+                    flush()  # an empty block element still ends the text before it
+            else:
                 is_block = tag in BLOCK_TAGS
                 is_link = tag == "a"
                 if is_block:
-                    flush()
+                    if parts:
+                        flush()
                     block_tags.append(tag)
-                link_depth += is_link
-                # an <article> inside a list item is a teaser card in a list of stories
-                in_list_item = bool(path) and elements[path[-1]].tag == "li"
-                path.append(len(elements))
-                elements.append(
-                    Element(
-                        tag,
-                        looks_like_chrome(tag, attributes) or (tag == "article" and in_list_item),
-                        attributes.get("itemprop") == "articleBody",
+                    attributes = node.attributes
+                    # an <article> inside a list item is a teaser card in a list of stories
+                    chrome_like = looks_like_chrome(tag, attributes) or (
+                        tag == "article" and bool(path) and elements[path[-1]].tag == "li"
                     )
-                )
-                frames.append((node, is_block, is_link))
+                    path.append(len(elements))
+                    elements.append(
+                        Element(tag, chrome_like, attributes.get("itemprop") == "articleBody")
+                    )
+                link_depth += is_link
+                frames.append((node, is_block, is_link, is_block))
                 node = child
                 continue
         while node.next is None:  # leave finished elements until one has a next sibling
             if not frames:
                 node = None
                 break
-            node = close()
+            node, is_block, is_link, recorded = frames.pop()
+            if is_block:  # the block's text belongs to the element being closed
+                if parts:
+                    flush()
+                block_tags.pop()
+            if recorded:
+                path.pop()
+            link_depth -= is_link
         else:
             node = node.next
-    flush()
+    if parts:
+        flush()
     return blocks, elements
 
 
