@@ -59,9 +59,7 @@ MAX_CAPTION_UNITS = 60  # a caption is a sentence or two; a credit ending a para
 MAX_TEASER_UNITS = 40  # teasers cut off with "..." are short; a long paragraph may trail off
 MIN_BODY_UNITS = 40  # a run this heavy before a footer/comments marker is taken as the article
 CLOSED_FACTOR = 3.0  # after that marker, only a run 3x heavier (a long story after a teaser) wins
-GAP_GROWTH = (
-    0.1  # dev-tuned: the k-th chrome line in a row costs 1+0.1(k-1) times: long menus split runs
-)
+GAP_GROWTH = 0.1  # dev-tuned: the k-th chrome line in a row costs 1+0.1(k-1) times as much
 CLOSE_GAP = 25  # a footer marker closes the run it follows closely (tags, share bar, author box)
 FAR_GAP = 20  # past 20 chrome lines a later run (footer blurb) must be 3x heavier to win
 LISTING_WINDOW = 8  # two date lines within 8 lines: headline, byline, date, teaser, repeated
