@@ -903,6 +903,39 @@ def line_weight(line: Line) -> float:
             return -SHORT_PENALTY
 
 
+def demote_repeated_prose(lines: list[Line]) -> list[Line]:
+    """Prose lines seen twice are captions, teasers or pull quotes: treat them as short lines.
+
+    When most prose repeats, the dump holds the article twice (page plus print or AMP copy),
+    and the lines are left alone.
+    """
+    counts = Counter(line.text for line in lines if line.kind is Kind.PROSE)
+    repeated = sum(line.units for line in lines if counts.get(line.text, 0) > 1)
+    prose = sum(line.units for line in lines if line.kind is Kind.PROSE)
+    if not repeated or repeated > MAX_REPEATED_SHARE * prose:
+        return lines
+    return [
+        Line(line.text, Kind.SHORT, line.units) if counts.get(line.text, 0) > 1 else line
+        for line in lines
+    ]
+
+
+def mark_announced_lists(lines: list[Line]) -> list[Line]:
+    """Short lines right after a sentence ending in a colon are the list it announces.
+
+    "The tour dates:" followed by thirty venue lines is article text, not a menu.
+    """
+    marked: list[Line] = []
+    in_list = False
+    for line in lines:
+        if in_list and line.kind is Kind.SHORT:
+            marked.append(Line(line.text, Kind.ITEM, line.units))
+            continue
+        in_list = line.kind is Kind.PROSE and line.text.endswith(":")
+        marked.append(line)
+    return marked
+
+
 def listing_dates(lines: list[Line]) -> set[int]:
     """Indices of DATE lines with another DATE line close by: the rhythm of a list of stories.
 
@@ -1042,23 +1075,6 @@ def find_title(lines: list[Line], body_start: int, body: str) -> str | None:
     return None if best is None else best[1]
 
 
-def demote_repeated_prose(lines: list[Line]) -> list[Line]:
-    """Prose lines seen twice are captions, teasers or pull quotes: treat them as short lines.
-
-    When most prose repeats, the dump holds the article twice (page plus print or AMP copy),
-    and the lines are left alone.
-    """
-    counts = Counter(line.text for line in lines if line.kind is Kind.PROSE)
-    repeated = sum(line.units for line in lines if counts.get(line.text, 0) > 1)
-    prose = sum(line.units for line in lines if line.kind is Kind.PROSE)
-    if not repeated or repeated > MAX_REPEATED_SHARE * prose:
-        return lines
-    return [
-        Line(line.text, Kind.SHORT, line.units) if counts.get(line.text, 0) > 1 else line
-        for line in lines
-    ]
-
-
 def brief_without_prose(lines: list[Line]) -> MainText:
     """A few lines and no sentence (a wire brief or results table): headline, then the rest.
 
@@ -1074,22 +1090,6 @@ def brief_without_prose(lines: list[Line]) -> MainText:
         if line.kind not in (Kind.INSERT, Kind.BOILER, Kind.TRAILER, Kind.STOP, Kind.COMMENTS)
     ]
     return MainText(title=title, text="\n\n".join(kept), source="brief-without-prose")
-
-
-def mark_announced_lists(lines: list[Line]) -> list[Line]:
-    """Short lines right after a sentence ending in a colon are the list it announces.
-
-    "The tour dates:" followed by thirty venue lines is article text, not a menu.
-    """
-    marked: list[Line] = []
-    in_list = False
-    for line in lines:
-        if in_list and line.kind is Kind.SHORT:
-            marked.append(Line(line.text, Kind.ITEM, line.units))
-            continue
-        in_list = line.kind is Kind.PROSE and line.text.endswith(":")
-        marked.append(line)
-    return marked
 
 
 def strip_chrome(text: str) -> MainText:
