@@ -266,14 +266,14 @@ def names_look_like_chrome(names: str) -> bool:
 def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
     """Cut the subtree under `root` into text blocks, walking iteratively (no recursion limit).
 
-    Block-level and chrome-looking elements are recorded (they shape blocks and containers);
-    plain inline elements only matter for the link characters they hold.
+    Block-level elements are recorded with their chrome look (they shape blocks and
+    containers); inline elements only matter for the link characters they hold.
     """
     blocks: list[Block] = []
     elements: list[Element] = []
-    path: list[int] = []  # indices of the recorded elements that are open
-    # per open element: node, is it block-level, is it a link, is it recorded
-    frames: list[tuple[LexborNode, bool, bool, bool]] = []
+    path: list[int] = []  # indices of the open block-level elements
+    # per open element: node, is it block-level (and so recorded), is it a link
+    frames: list[tuple[LexborNode, bool, bool]] = []
     block_tags: list[str] = ["body"]
     parts: list[str] = []  # text of the block being read
     link_chars = 0  # how much of it sits inside <a>
@@ -318,19 +318,18 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                         Element(tag, chrome_like, attributes.get("itemprop") == "articleBody")
                     )
                 link_depth += is_link
-                frames.append((node, is_block, is_link, is_block))
+                frames.append((node, is_block, is_link))
                 node = child
                 continue
         while node.next is None:  # leave finished elements until one has a next sibling
             if not frames:
                 node = None
                 break
-            node, is_block, is_link, recorded = frames.pop()
+            node, is_block, is_link = frames.pop()
             if is_block:  # the block's text belongs to the element being closed
                 if parts:
                     flush()
                 block_tags.pop()
-            if recorded:
                 path.pop()
             link_depth -= is_link
         else:
