@@ -16,8 +16,8 @@ demo: $(INSTALLED)
 	$(BIN)/article-worker demo
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check worker tests bench
-	$(BIN)/ruff format --check worker tests bench
+	$(BIN)/ruff check worker tests bench deploy
+	$(BIN)/ruff format --check worker tests bench deploy
 
 test: lint
 	$(BIN)/pytest
