@@ -129,6 +129,46 @@ def test_hidden_elements_and_ruby_annotations_are_ignored() -> None:
     assert text.endswith("子どもたちは港で遊ぶのが大好きで、毎日夕方まで海を見ています。")
 
 
+def test_teaser_cards_in_a_story_list_are_dropped() -> None:
+    teaser = (
+        "<li><article><div>Another long teaser blurb about a different story, written like"
+        " prose so that only its place in a list of cards gives it away.</div></article></li>"
+    )
+    html = page(f"<div><div class='story'>{BODY}</div><ul>{teaser * 3}</ul></div>")
+    _, text, _ = extract(html)
+    assert text == EXPECTED
+
+
+def test_label_before_a_link_list_is_dropped_but_subheadings_stay() -> None:
+    html = page(
+        f"<article><p>{PARAGRAPH_1}</p><h2>The vote</h2><p>{PARAGRAPH_2}</p>"
+        f"<p>{PARAGRAPH_3}</p><h3>Read more</h3>"
+        "<p><a href='/1'>Storm closes coastal road</a></p>"
+        f"<p>{PARAGRAPH_1}</p></article>"
+    )
+    _, text, _ = extract(html)
+    assert "Read more" not in text
+    assert "The vote" in text
+
+
+def test_closing_sentence_survives_edge_trimming() -> None:
+    html = page(f"<article>{BODY}<p>Thanks for reading it all.</p><p>Share</p></article>")
+    _, text, _ = extract(html)
+    assert text == EXPECTED + "\n\nThanks for reading it all."
+
+
+def test_wordpress_sidebar_widget_is_not_the_container() -> None:
+    widget = (
+        f"<section class='widget widget_text'><p>{PARAGRAPH_3}</p><p>{PARAGRAPH_3}</p></section>"
+    )
+    html = page(
+        f"<div><article><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
+        f"<div class='widgets'>{widget * 2}</div></div>"
+    )
+    _, text, _ = extract(html)
+    assert text == f"{PARAGRAPH_1}\n\n{PARAGRAPH_2}"
+
+
 def test_title_site_suffix_is_removed_without_h1() -> None:
     title, _, _ = extract(page(f"<div>{BODY}</div>"))
     assert title == "Pier to be rebuilt"
