@@ -1,6 +1,8 @@
 """Main-text extraction from HTML: chrome removal, container choice, robustness, corpus floor."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench import corpora
 from worker.extract.html import extract_main_text, parse_html, strip_site_name
@@ -210,6 +212,48 @@ def test_pages_without_body_text_give_their_few_words(html: str, expected: str) 
 def test_non_string_and_broken_unicode_input_do_not_raise() -> None:
     assert extract_main_text(parse_html(None)).text == ""  # type: ignore[arg-type]
     assert "broken" in extract(page("<p>broken \ud800 surrogate</p>"))[1]
+
+
+HTML_PIECES = st.sampled_from(
+    [
+        "<div>",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<a href='x'>",
+        "</a>",
+        "<br>",
+        "<nav>",
+        "</nav>",
+        "<article class='share'>",
+        "</article>",
+        "<h1>",
+        "</h1>",
+        "<script>",
+        "</script>",
+        "<li>",
+        "<!--",
+        "-->",
+        "&amp;",
+        "<",
+        ">",
+        "\x00",
+        "\ud800",
+        " ",
+        "\n",
+        "word ",
+        "A sentence of running text that is long enough to count as prose. ",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(HTML_PIECES, st.text(max_size=20)), max_size=60))
+def test_any_input_gives_a_result_without_raising(pieces: list[str]) -> None:
+    result = extract_main_text(parse_html("".join(pieces)))
+    assert isinstance(result.text, str)
+    assert "\n\n\n" not in result.text
+    assert all(part == " ".join(part.split()) for part in result.text.split("\n\n"))
 
 
 def test_tree_is_not_mutated() -> None:
