@@ -753,13 +753,9 @@ def find_self_link_date(page: _Page) -> Iterator[Candidate]:
 
 
 def find_page_date(page: _Page) -> Iterator[Candidate]:
-    """Last resort: the date the page repeats most outside chrome (the story's own date recurs)."""
-    counts: dict[datetime.date, int] = {}
+    """Last resort: the first date written on the page outside chrome, in reading order."""
     for found in dates_in_text(page.text_outside_chrome, page.day_first):
-        if MIN_DATE <= found <= page.latest:
-            counts[found] = counts.get(found, 0) + 1
-    if counts:
-        yield Candidate("text:page-date", max(counts, key=counts.__getitem__))
+        yield Candidate("text:page-date", found)
 
 
 _URL_DATE = re.compile(
