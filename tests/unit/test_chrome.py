@@ -272,6 +272,16 @@ def test_site_blurb_after_long_chrome_does_not_beat_a_short_story() -> None:
     assert strip_chrome("\n".join([*story, *archive, blurb])).text.split("\n\n") == story
 
 
+def test_thai_paragraphs_without_full_stops_are_prose() -> None:
+    paragraphs = [
+        "กรุงเทพมหานครประกาศแผนปรับปรุงระบบขนส่งสาธารณะใหม่ในปีนี้ โดยจะเพิ่มรถโดยสารไฟฟ้าอีกห้าร้อยคันภายในสิ้นปี",
+        "ผู้ว่าราชการกล่าวว่าเส้นทางใหม่จะครอบคลุมชุมชนรอบนอกมากขึ้น และช่วยลดเวลาเดินทางของประชาชนในช่วงเช้าและช่วงเย็นของวันทำงาน",
+        "ประชาชนสามารถติดตามรายละเอียดเส้นทางและตารางเวลาได้ทางเว็บไซต์ของหน่วยงาน ตั้งแต่เดือนหน้าเป็นต้นไป และสอบถามข้อมูลเพิ่มเติมได้ที่ศูนย์บริการ",
+    ]
+    dump = "\n".join(["หน้าแรก", "ข่าวการเมือง", "เศรษฐกิจ", "กีฬา", *paragraphs, "ข่าวที่เกี่ยวข้อง"])
+    assert strip_chrome(dump).text.split("\n\n") == paragraphs
+
+
 def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:
     assert split_lines("  a\t b \r\n\n\u00a0\n c  ") == ["a b", "c"]
 

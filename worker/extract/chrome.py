@@ -46,6 +46,7 @@ MIN_PROSE_UNITS = 4  # "He declined to comment." is prose; 3-word menu items are
 PROSE_OFFSET = 5.0  # dev-tuned: a prose line earns its words beyond 5; lone menu questions ~0
 LONG_LINE_UNITS = 20  # a 20-word line is prose even without final punctuation (lists, quotes)
 CJK_CHARS_PER_UNIT = 2  # a Chinese/Japanese word is ~1.5-2 characters: count 2 chars as one word
+BRAHMIC_CHARS_PER_UNIT = 5  # a Thai/Khmer/Lao/Burmese word is ~4-6 characters with its vowel marks
 LIST_ITEM_WEIGHT = 0.5  # dev-tuned: announced list items add a little, so a final list stays
 SHORT_PENALTY = 3.0  # cost of one non-prose line: a 10-line menu outweighs a 30-word teaser
 DATE_PENALTY = 6.0  # a bare date line marks a listing (related headlines, comments)
@@ -101,7 +102,7 @@ class Line:
 
     text: str
     kind: Kind
-    units: float  # length in word units (CJK characters counted per CJK_CHARS_PER_UNIT)
+    units: float  # length in words (characters counted per word in scripts without spaces)
 
 
 def _phrases(*words: str) -> str:
@@ -315,6 +316,10 @@ _COMMENT_STAMP = re.compile(
 )
 _WORD = re.compile(r"\w+")
 _CJK = re.compile("[\u3040-\u9fff\uf900-\ufaff]")  # kana, CJK ideographs, compatibility ideographs
+_BRAHMIC_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)  # Thai, Lao, Myanmar, Khmer
+_UNSPACED = re.compile("[\u3040-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 # Words of date lines besides numbers and month names: clock, zones, weekdays, "updated".
 _DATE_WORDS = frozenset(
     (
@@ -335,13 +340,14 @@ _DATE_WORDS = frozenset(
 
 
 def word_units(text: str) -> float:
-    """Length in words; unspaced CJK text counts CJK_CHARS_PER_UNIT characters per word."""
+    """Length in words; scripts written without spaces between words count characters."""
     tokens = text.split()
-    if not _CJK.search(text):
+    if not _UNSPACED.search(text):
         return float(len(tokens))
     cjk = len(_CJK.findall(text))
-    spaced = sum(1 for token in tokens if not _CJK.search(token))
-    return spaced + cjk / CJK_CHARS_PER_UNIT
+    brahmic = len(_BRAHMIC_UNSPACED.findall(text))
+    spaced = sum(1 for token in tokens if not _UNSPACED.search(token))
+    return spaced + cjk / CJK_CHARS_PER_UNIT + brahmic / BRAHMIC_CHARS_PER_UNIT
 
 
 def split_lines(text: str) -> list[str]:
@@ -426,6 +432,8 @@ def _reads_as_sentences(text: str) -> bool:
 
     Tag clouds and keyword lists ("adote um amigo agua alerta ...") have neither.
     """
+    if _BRAHMIC_UNSPACED.search(text[:PATTERN_WINDOW]):
+        return True  # Thai and its neighbours mark clauses with spaces, not punctuation
     return not text[0].islower() and any(
         mark in text for mark in (". ", ", ", "; ", "، ", "\uff0c", "。")
     )
