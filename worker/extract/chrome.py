@@ -274,6 +274,7 @@ _PROMO = re.compile(
 _CAPTION_STARTS = re.compile(
     _phrases(
         *("photo:", "photo :", "photos:", "photograph:", "image:", "image credit", "picture:"),
+        *("photo by", "photos by", "photograph by", "foto von", "photo de"),
         *("credit:", "credits:", "file photo", "above:", "top:", "pictured:", "illustration:"),
         *("crédit photo", "crédits photo", "foto:", "bild:", "bildquelle", "imagen:"),
         *("immagine:", "фото:", "图片", "صورة:"),
@@ -284,9 +285,9 @@ _GALLERY_COUNTER = re.compile(
     r"(?:(?:image|photo|picture|slide|foto|bild|imagen|immagine|imagem|afbeelding)\s)?"
     r"\d{1,3}\s?(?:of|von|de|di|van|/)\s?\d{1,3}$"
 )
-# Caption and credit endings: "... (Photo: Jane Doe/AFP)", "... | Getty Images".
+# Caption and credit endings: "... (Photo: Jane Doe/AFP)", "... | Getty Images" (not "told AFP.").
 _CAPTION_ENDS = re.compile(
-    r"(?:"
+    r"(?:[/|(©:\u2014\u2013-]\s?|\bvia\s)(?:"
     + _phrases(
         *("getty images", "afp", "reuters", "ap photo", "shutterstock", "istock", "epa", "dpa"),
         *("ansa", "efe"),
