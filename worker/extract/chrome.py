@@ -166,7 +166,12 @@ _STOP_STARTS = re.compile(
         *("dit bericht is geplaatst", "zeige alle beiträge von", "view all posts by"),
         *("posted in ", "filed under", "tags:", "tagged:", "tagged with", "topics:"),
         *("schlagworte", "schlagwörter", "mots-clés", "mots clés", "etiquetas:", "argomenti:"),
-        *("trefwoorden", "теги:", "标签：", "الوسوم"),
+        *("trefwoorden", "теги:", "标签：", "الوسوم", "this article first appeared"),
+        *("this story first appeared", "this article appeared in", "a version of this article"),
+        *("this story was originally published", "dieser artikel erschien", "erstmals erschienen"),
+        *("cet article a été publié", "este artículo fue publicado", "publicado originalmente"),
+        *("questo articolo è stato pubblicato", "este artigo foi publicado"),
+        *("dit artikel verscheen", "статья опубликована"),
     )
 )
 # Line starts that open a comment section.
