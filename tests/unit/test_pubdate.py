@@ -171,12 +171,30 @@ def test_utc_stamp_yields_to_its_local_twin() -> None:
     assert html_date(html) == PublishedDate(D(2023, 11, 8), "meta:sailthru.date")
 
 
-def test_utc_stamp_kept_when_the_local_date_is_another_moment() -> None:
+def test_draft_date_in_json_ld_yields_to_a_later_go_live_meta() -> None:
     html = (
         '<script type="application/ld+json">{"@type": "NewsArticle",'
-        ' "datePublished": "2021-09-19T14:00:49Z"}</script>'
-        '<meta name="date" content="2021-09-20T09:45:26-07:00">'
+        ' "datePublished": "2023-11-03T10:25:56+01:00"}</script>'
+        '<meta property="article:published_time" content="2023-11-06T14:25:00+01:00">'
     )
+    assert html_date(html) == PublishedDate(D(2023, 11, 6), "meta:article:published_time")
+
+
+def test_structured_dates_far_apart_keep_the_cascade_order() -> None:
+    html = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2015-03-01"}</script>'
+        '<meta name="date" content="2023-11-06">'
+    )
+    assert html_date(html) == PublishedDate(D(2015, 3, 1), "json-ld")
+
+
+def test_utc_stamp_kept_when_the_local_date_is_another_moment() -> None:
+    graph = [
+        {"@type": "NewsArticle", "datePublished": "2021-09-19T14:00:49Z"},
+        {"@type": "ImageObject", "datePublished": "2021-09-20T09:45:26-07:00"},
+    ]
+    html = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
     assert html_date(html) == PublishedDate(D(2021, 9, 19), "json-ld")
 
 
@@ -409,7 +427,7 @@ def test_garbage_arguments_give_none() -> None:
 
 
 # --- corpus --------------------------------------------------------------------------------------
-CORPUS_FLOOR = 0.895  # dev accuracy measured 0.911; a drop below this is a regression
+CORPUS_FLOOR = 0.90  # dev accuracy measured 0.918; a drop below this is a regression
 
 
 def test_dev_corpus_accuracy_floor() -> None:

@@ -43,6 +43,7 @@ NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, b
 ABOVE_TITLE_CHARS = 300  # kicker line above the headline ("31.01.2022 | Sport")
 DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
 SHORT_TEXT_CHARS = 2000  # texts this short (elements, the headline window) are read whole
+RIVAL_DAYS = 7  # structured dates this close are one story's draft and go-live dates
 MAX_STRUCTURED_DATES = 20  # structured dates searched for the local twin of a UTC stamp
 SHORT_YEAR_PIVOT = 70  # "06.07.98" is 1998, "06.07.18" is 2018; the web has no 1960s pages
 
@@ -845,6 +846,8 @@ FALLBACK_FINDERS: tuple[Finder, ...] = (
     find_page_date,
 )
 CASCADE: tuple[Finder, ...] = PUBLISHED_FINDERS + FALLBACK_FINDERS
+# Structured publication dates weighed against each other by `_latest_rival`.
+RIVAL_FINDERS: tuple[Finder, ...] = (find_json_ld_published, find_meta_published, find_meta_date)
 # Machine-readable publication dates, compared for their time zone by `_first_plausible`.
 STRUCTURED_FINDERS: tuple[Finder, ...] = (
     find_json_ld_published,
@@ -864,17 +867,31 @@ def _plausible(page: _Page, finders: tuple[Finder, ...]) -> Iterator[Candidate]:
 
 
 def _first_plausible(page: _Page) -> PublishedDate | None:
-    """The first plausible candidate of the cascade, in the publisher's time zone if possible.
+    """The first plausible candidate of the cascade, checked against its structured rivals.
 
-    When it is a UTC timestamp, a structured date stamping the same moment in local time names
-    the day readers saw: JSON-LD "2023-11-09T06:35Z" against sailthru.date "2023-11-08 22:35"
-    for an evening story in California.
+    When JSON-LD and meta tags disagree by a few days, one of them is usually the draft's
+    creation date and the other the go-live date that readers see, so the later one wins.
+    When the winner is a UTC timestamp, a structured date stamping the same moment in local
+    time names the day readers saw: JSON-LD "2023-11-09T06:35Z" against sailthru.date
+    "2023-11-08 22:35" for an evening story in California.
     """
     found = next(_plausible(page, CASCADE), None)
+    if found is not None and found.source.startswith(("json-ld", "meta:")):
+        found = _latest_rival(page, found)
     if found is not None and found.utc:
         structured = islice(_plausible(page, STRUCTURED_FINDERS), MAX_STRUCTURED_DATES)
         found = next((local for local in structured if _same_instant(found, local)), found)
     return None if found is None else PublishedDate(found.date, found.source)
+
+
+def _latest_rival(page: _Page, found: Candidate) -> Candidate:
+    """The latest of the first JSON-LD, meta-published and meta-date candidates, if they lie
+    within RIVAL_DAYS of `found`; farther ones are other events (an archive republished)."""
+    for finder in RIVAL_FINDERS:
+        rival = next(_plausible(page, (finder,)), None)
+        if rival is not None and 0 < (rival.date - found.date).days <= RIVAL_DAYS:
+            found = rival
+    return found
 
 
 def _dateline_limit(url: str, fetched_at: datetime.datetime | None) -> datetime.date | None:
