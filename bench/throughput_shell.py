@@ -1,0 +1,76 @@
+"""The framework limit: faust moving raw bytes from the raw topic to the output, no enrichment.
+
+`default`: a faust agent as the faust docs write one (faust's default settings, one event at a
+time, each send awaited) - the baseline the tuning is measured against.
+`tuned`: the worker's own app (worker/stream/app.py, all its tuning) with the core replaced by a
+forwarder, so the difference to the full worker is the core's cost alone.
+
+Run as a process by the throughput benchmark: `python -m bench.throughput_shell default|tuned ...`.
+"""
+
+import argparse
+import sys
+import tempfile
+
+import faust
+
+import worker.stream.app
+from worker.cli import main as worker_main
+from worker.pipeline import Enriched, PipelineOptions
+from worker.records import Received
+from worker.settings import Settings
+
+
+def forward(received: Received, options: PipelineOptions) -> Enriched:
+    """The raw value as the 'enriched' record, so routing and publishing stay the worker's."""
+    return Enriched(key=received.key or b"", value=received.value or b"", article={"language": ""})
+
+
+def run_default(broker: str, source: str, target: str, group: str, web_port: int) -> None:
+    # Only what Tansu and the benchmark's 1.6 MB pages need is changed from faust's defaults.
+    session_timeout = Settings().session_timeout_s
+    app = faust.App(
+        group,
+        broker=broker,
+        key_serializer="raw",
+        value_serializer="raw",
+        web_port=web_port,
+        web_host="127.0.0.1",
+        web_bind="127.0.0.1",
+        datadir=tempfile.mkdtemp(prefix="bench-faust-default-"),
+        broker_session_timeout=session_timeout,
+        broker_heartbeat_interval=session_timeout / 4,
+        consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=16 << 20,
+        producer_max_request_size=64 << 20,
+        topic_disable_leader=True,
+    )
+    source_topic = app.topic(source, key_type=bytes, value_type=bytes)
+
+    @app.agent(source_topic)
+    async def pass_through(stream: faust.StreamT[bytes]) -> None:
+        async for event in stream.events():
+            await app.producer.send_and_wait(target, event.key, event.value, None, None, None)
+
+    faust.Worker(app, loglevel="WARNING", quiet=True).execute_from_commandline()
+
+
+def main() -> None:
+    mode, rest = sys.argv[1], sys.argv[2:]
+    if mode == "tuned":
+        worker.stream.app.process = forward
+        sys.argv = [sys.argv[0], *rest]
+        sys.exit(worker_main())
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--broker", required=True)
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--group", required=True)
+    parser.add_argument("--web-port", type=int, required=True)
+    args = parser.parse_args(rest)
+    sys.argv = [sys.argv[0], "worker"]
+    run_default(args.broker, args.source, args.target, args.group, args.web_port)
+
+
+if __name__ == "__main__":
+    main()
