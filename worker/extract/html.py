@@ -95,6 +95,10 @@ BYLINE_WORDS = word_set("by von par por di door av af autor autorin author auteu
 # Elements that never have an end tag (they do not nest).
 VOID_TAGS = word_set("area base br col embed hr img input link meta param source track wbr")
 HEADING_TAGS = word_set("h1 h2 h3 h4 h5 h6")
+# Longest single "word" that is a label; longer runs without spaces are URLs or unspaced scripts.
+MAX_WORD_CHARS = 20
+# Tags where a single word is content (a subheading, a list item, a table cell).
+WORD_HOLDING_TAGS = word_set("h1 h2 h3 h4 h5 h6 li td th dt dd caption")
 # Whole class/id words naming chrome (compared after splitting on non-alphanumerics).
 CHROME_WORDS = word_set(
     "nav navbar menu breadcrumb breadcrumbs sidebar footer masthead ad ads adv advert "
@@ -466,6 +470,7 @@ def select_body_blocks(
         and block.tag != "h1"
         and block.text != title
         and not looks_like_byline(block.text)
+        and not is_lone_word(block)
         and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
         for index, block in enumerate(blocks)
     ]
@@ -497,6 +502,20 @@ def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> None:
 def is_label(block: Block) -> bool:
     """A short line that is not a sentence: a heading, a caption label, a call to action."""
     return not is_long(block) and not is_sentence(block)
+
+
+def is_lone_word(block: Block) -> bool:
+    """A single word outside headings, lists and tables: "Advertisement", "Share", "Anzeige".
+
+    Writers put single words in headings, list items and table cells, not in paragraphs.
+    """
+    text = block.text
+    return (
+        block.tag not in WORD_HOLDING_TAGS
+        and len(text) <= MAX_WORD_CHARS
+        and len(text.split(maxsplit=1)) == 1
+        and not CJK_RE.search(text)
+    )
 
 
 def looks_like_byline(text: str) -> bool:
