@@ -427,7 +427,7 @@ def test_garbage_arguments_give_none() -> None:
 
 
 # --- corpus --------------------------------------------------------------------------------------
-CORPUS_FLOOR = 0.90  # dev accuracy measured 0.918; a drop below this is a regression
+CORPUS_FLOOR = 0.905  # dev accuracy measured 0.921; a drop below this is a regression
 
 
 def test_dev_corpus_accuracy_floor() -> None:

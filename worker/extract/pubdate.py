@@ -562,21 +562,15 @@ def find_itemprop_published(page: _Page) -> Iterator[Candidate]:
 
 
 def find_time_element(page: _Page) -> Iterator[Candidate]:
-    """`<time>` in the article: one marked as published first, else the first unmarked one."""
-    unmarked: list[Candidate] = []
+    """`<time>`s in the article in reading order, those marked as updated left out."""
     for node in _article_elements(page, page.landmarks["time"]):
         hint = _node_hint(node)
         if _MODIFIED_HINT.search(hint):
             continue
-        if _PUBLISHED_HINT.search(hint):
-            found = _element_date(node, "time-element:published", page.day_first)
-            if found is not None:
-                yield found
-        else:
-            found = _element_date(node, "time-element", page.day_first)
-            if found is not None:
-                unmarked.append(found)
-    yield from unmarked
+        source = "time-element:published" if _PUBLISHED_HINT.search(hint) else "time-element"
+        found = _element_date(node, source, page.day_first)
+        if found is not None:
+            yield found
 
 
 # Class/id words of elements that show a date: post-date, PublishDate, datum, fecha, submitted;
@@ -605,7 +599,6 @@ def find_date_element(page: _Page) -> Iterator[Candidate]:
 _PUBLISHED_WORDS = (
     "published",
     "posted",
-    "publication",
     "publié",
     "mis en ligne",
     "veröffentlicht",
