@@ -202,7 +202,7 @@ def test_og_title_is_used_when_there_is_no_h1() -> None:
         ("<html><head><title>x</title></head></html>", ""),
         ("<html><body><script>var x = 1;</script></body></html>", ""),
         ("just words", "just words"),
-        ("<<<>>>", "<<<>>>"),
+        ("<<<>>>", ""),  # a lone word is a label, not a body
     ],
 )
 def test_pages_without_body_text_give_their_few_words(html: str, expected: str) -> None:
