@@ -234,13 +234,14 @@ def class_words(value: str) -> list[str]:
     """Lower-case words of a class/id value, camelCase split: "shareBar x" -> share, bar, x.
 
     Descriptive classes ("tag-travel", "category-news", "has-sidebar") say what the element
-    holds or how it is laid out, not that it is a widget, so they are left out.
+    holds or how it is laid out, not that it is a widget, so they are left out; so are embeds
+    ("social-media-embed"): a post the article quotes is part of the article.
     """
     tokens = CAMEL_RE.sub("-", value).lower().split()
     return [
         word
         for token in tokens
-        if not token.startswith(DESCRIPTIVE_CLASS_PREFIXES)
+        if not token.startswith(DESCRIPTIVE_CLASS_PREFIXES) and "embed" not in token
         for word in WORD_SPLIT_RE.split(token)
         if word
     ]
