@@ -286,6 +286,16 @@ def test_thai_paragraphs_without_full_stops_are_prose() -> None:
     assert strip_chrome(dump).text.split("\n\n") == paragraphs
 
 
+def test_listing_with_bylines_after_the_body_is_cut_after_its_first_item() -> None:
+    paragraph = "The council voted on Tuesday to extend the scheme for three more years."
+    teaser = "A different story with its own teaser sentence that reads like good prose."
+    lines = [paragraph] * 4 + ["Science", "Other headline", teaser, "By Jane Doe"] * 4
+    span = find_body_span([classify_line(line) for line in lines])
+    assert span is not None
+    assert span[0] == 0
+    assert span[1] <= 7  # the first teaser may stay: its byline comes after it
+
+
 def test_split_lines_folds_whitespace_and_drops_blank_lines() -> None:
     assert split_lines("  a\t b \r\n\n\u00a0\n c  ") == ["a b", "c"]
 

@@ -563,14 +563,18 @@ def mark_announced_lists(lines: list[Line]) -> list[Line]:
 
 
 def listing_dates(lines: list[Line]) -> set[int]:
-    """Indices of DATE lines with another DATE line close by: the rhythm of a list of stories.
+    """Indices of date or byline lines with another one close by: the rhythm of a story list.
 
-    An article has one date line (under its headline); related lists and comment threads repeat
-    headline, date, teaser. Clock-only times (live-blog entries) are TIME lines and do not count.
+    An article has one date line and one byline (under its headline); related lists and comment
+    threads repeat headline, date or author, teaser. Clock-only times (live-blog entries) are
+    TIME lines and do not count.
     """
-    dates = [index for index, line in enumerate(lines) if line.kind is Kind.DATE]
-    close_pairs = [(a, b) for a, b in itertools.pairwise(dates) if b - a <= LISTING_WINDOW]
-    return {index for pair in close_pairs for index in pair}
+    listing: set[int] = set()
+    for kind in (Kind.DATE, Kind.BYLINE):
+        marks = [index for index, line in enumerate(lines) if line.kind is kind]
+        close = [(a, b) for a, b in itertools.pairwise(marks) if b - a <= LISTING_WINDOW]
+        listing.update(index for pair in close for index in pair)
+    return listing
 
 
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
