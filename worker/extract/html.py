@@ -1,15 +1,17 @@
 """Main-text extraction from HTML pages: keep the article body, drop the site chrome.
 
-Stages (each a small pure function over the parsed tree, which is never mutated):
+Stages (small pure functions over the parsed tree, which is never mutated):
 1. `collect_blocks` walks the body once, iteratively, and cuts it into text blocks (paragraph-like
-   runs of text) while recording every element on the way with a "looks like chrome" flag (by
-   tag, ARIA role or class/id words) and its path of ancestors.
+   runs of text), recording every block-level element with a "looks like chrome" flag (by tag,
+   ARIA role, hidden style or class/id words) and each block's path of ancestors.
 2. `find_chrome` confirms those flags only for elements holding a small share of the page's
-   paragraph text, so a wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives.
-3. `choose_container` picks the deepest element holding most of the remaining paragraph text
-   (preferring an explicit itemprop=articleBody).
-4. `select_body_blocks` keeps the container's blocks that are not link lists, headlines or chrome,
-   and trims short lines (bylines, dates, "Advertisement") at its edges.
+   prose, so a wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives.
+3. `choose_container` picks the deepest element holding most of the remaining prose (an explicit
+   itemprop=articleBody first).
+4. `select_body_blocks` widens the container back to a lead paragraph, keeps its blocks that are
+   not link lists, headline, byline, lone-word labels or chrome, drops labels introducing link
+   lists and trims short lines (dates, "Share") at both edges.
+`find_title` reads the headline from an <h1> confirmed by og:title/<title>, or those cleaned.
 """
 
 import re
@@ -29,8 +31,8 @@ def word_set(words: str) -> frozenset[str]:
 # A paragraph this long (in characters) is body-like prose; jusText's length_low is 70, and news
 # paragraphs on the Zyte dev pages are rarely shorter than a sentence of ~60 characters.
 GOOD_BLOCK_CHARS = 60
-# CJK scripts pack a word into one or two characters; a sentence is ~3x shorter than in Latin.
-GOOD_BLOCK_CHARS_CJK = 20
+# CJK scripts pack a word into one or two characters: one counts as this many Latin characters.
+CJK_CHAR_WEIGHT = 3
 # Share of a block's characters inside <a> above which it is a link list (readability uses 0.25
 # for paragraphs, jusText 0.2; a prose paragraph with a few inline links stays well below 0.5).
 MAX_LINK_DENSITY = 0.5
@@ -55,6 +57,7 @@ MAX_BRIDGED_GAP = 3
 LEAD_HEADING_CHARS = 150
 # Short lines ending like a sentence with at least this many words are text, not labels.
 MIN_SENTENCE_WORDS = 4
+# Sentence-final punctuation, Latin and CJK, also before a closing quote.
 SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？", '."', ".”", ".»")
 # Bylines are short: "By" plus two or three names and maybe an agency or role.
 MAX_BYLINE_CHARS = 80
@@ -101,7 +104,7 @@ MAX_WORD_CHARS = 20
 WORD_HOLDING_TAGS = word_set("h1 h2 h3 h4 h5 h6 li td th dt dd caption")
 # Whole class/id words naming chrome (compared after splitting on non-alphanumerics).
 CHROME_WORDS = word_set(
-    "nav navbar menu breadcrumb breadcrumbs sidebar footer masthead ad ads adv advert "
+    "nav navbar menu footer masthead ad ads adv advert "
     "banner popup modal overlay toolbar pagination pager tags tag taglist keywords byline author "
     "authors bio meta caption credit credits copyright disclaimer login signin rating skip date "
     "time timestamp published widgetarea trending popular outbrain taboola disqus "
@@ -348,11 +351,11 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 
 
 def is_long(block: Block) -> bool:
-    """At least GOOD_BLOCK_CHARS long, counting a CJK character as three Latin ones (a word)."""
+    """At least GOOD_BLOCK_CHARS long, a CJK character counting CJK_CHAR_WEIGHT Latin ones."""
     text = block.text
     return (
         len(text) >= GOOD_BLOCK_CHARS
-        or len(text) + 2 * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
+        or len(text) + (CJK_CHAR_WEIGHT - 1) * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
     )
 
 
