@@ -15,6 +15,8 @@ from worker.settings import (
     render_config,
     resolve_settings,
 )
+from worker.stream.commands import COMMANDS as BATCH_COMMANDS
+from worker.stream.commands import add_batch_commands, run_batch_command
 
 
 def _add_pipeline_flags(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +33,12 @@ def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-topic")
     parser.add_argument("--enriched-topic")
     parser.add_argument("--dead-letter-topic")
+    parser.add_argument(
+        "--route-by-language",
+        action="store_const",
+        const=True,
+        help="also write each enriched record to <enriched-topic>.<language>",
+    )
     parser.add_argument("--group", help="consumer group (and faust app id)")
     parser.add_argument("--partitions", type=int, help="partitions of topics the worker creates")
     parser.add_argument("--web-host", help="bind address of the web port (default 127.0.0.1)")
@@ -72,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "config", help="print the effective configuration (secrets masked) and exit"
     )
     _add_stream_flags(config)
+    add_batch_commands(commands, _add_stream_flags)
     for command in commands.choices.values():
         command.add_argument(
             "--config", metavar="PATH", help="TOML settings file; env and flags override it"
@@ -84,6 +93,7 @@ SETTINGS_FLAGS = (
     "raw_topic",
     "enriched_topic",
     "dead_letter_topic",
+    "route_by_language",
     "group",
     "partitions",
     "web_host",
@@ -113,8 +123,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(render_config(settings, origins), end="")
         return 0
     logging.config.dictConfig(logging_config(settings.log_level, settings.log_format))
+    if args.command in BATCH_COMMANDS:
+        return run_batch_command(args, settings)
     if args.command == "enrich":
-        summary = enrich_file(args.input, args.output, args.dead_letter, settings.pipeline)
+        summary = enrich_file(
+            args.input,
+            args.output,
+            args.dead_letter,
+            settings.pipeline,
+            show_progress=args.dead_letter not in (None, STDIO),
+        )
         codes = ", ".join(f"{code} {count}" for code, count in sorted(summary.dead_letters.items()))
         print(
             f"article-worker enrich: {summary.total} records, {summary.enriched} enriched, "

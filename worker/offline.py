@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from worker.pipeline import Enriched, PipelineOptions, process
+from worker.progress import Progress
 from worker.records import FileOrigin, Received
 
 STDIO = "-"
@@ -28,7 +29,7 @@ class OfflineSummary:
         return self.enriched + sum(self.dead_letters.values())
 
 
-def _open_input(path: str, stack: ExitStack) -> BinaryIO:
+def open_input(path: str, stack: ExitStack) -> BinaryIO:
     if path == STDIO:
         return sys.stdin.buffer
     if path.endswith(".gz"):
@@ -52,11 +53,17 @@ def read_records(lines: BinaryIO, name: str) -> Iterator[Received]:
 
 
 def enrich_file(
-    input_path: str, output_path: str | None, dead_letter_path: str | None, options: PipelineOptions
+    input_path: str,
+    output_path: str | None,
+    dead_letter_path: str | None,
+    options: PipelineOptions,
+    show_progress: bool = False,
 ) -> OfflineSummary:
+    """`show_progress` draws on stderr: only when dead letters are not written there too."""
     summary = OfflineSummary()
     with ExitStack() as stack:
-        source = _open_input(input_path, stack)
+        shown = stack.enter_context(Progress("enrich")) if show_progress else None
+        source = open_input(input_path, stack)
         output = _open_output(output_path, stack, sys.stdout.buffer)
         dead_letters = _open_output(dead_letter_path, stack, sys.stderr.buffer)
         for received in read_records(source, "<stdin>" if input_path == STDIO else input_path):
@@ -67,6 +74,8 @@ def enrich_file(
             else:
                 dead_letters.write(outcome.value + b"\n")
                 summary.dead_letters[str(outcome.error.code)] += 1
+            if shown is not None:
+                shown.advance()
         output.flush()
         dead_letters.flush()
     return summary

@@ -161,9 +161,9 @@ async def redrive(
     """Re-send the matching dead letters (or, in a dry run, `report` what would be sent)."""
     low, high = await high_water_marks(client, job.dead_letter_topic)
     consumer = consumer_for(client, fetch_bytes=max_record_bytes * 2)
-    producer = batch_producer(client, max_record_bytes)
+    producer = None if job.dry_run else batch_producer(client, max_record_bytes)
     await consumer.start()
-    if not job.dry_run:
+    if producer is not None:
         await producer.start()
     summary = RedriveSummary(job.dry_run)
     try:
@@ -182,7 +182,7 @@ async def redrive(
                 except NotRedrivable as refused:
                     summary.skipped.setdefault(code, Counter())[refused.reason] += 1
                     continue
-                if job.dry_run:
+                if producer is None:
                     where = f"{record.topic}[{record.partition}]@{record.offset}"
                     report(describe(resend, where, job.raw_topic))
                 else:
@@ -195,6 +195,6 @@ async def redrive(
                 summary.sent[code] += 1
         return summary
     finally:
-        if not job.dry_run:
+        if producer is not None:
             await producer.stop()
         await consumer.stop()
