@@ -146,6 +146,10 @@ def test_real_pages_as_dumps_beat_the_unstripped_floor() -> None:
         ("Image 2 of 5", Kind.CAPTION),
         ("Rescuers search the rubble in the old town on Monday. Jane Doe/AFP", Kind.CAPTION),
         ("The company confirmed the inquiry when it was contacted by Reuters.", Kind.PROSE),
+        (
+            "(ANSA) - ROMA, 28 LUG - Sarà lui l'arbitro della partita di domani sera. (ANSA).",
+            Kind.PROSE,
+        ),
         ("(Image credit: Example Robotics Inc.)", Kind.CAPTION),
         ("Follow us on Twitter and Facebook for the latest updates.", Kind.BOILER),
         ("Updated 03 May, 2024", Kind.DATE),

@@ -290,9 +290,9 @@ _GALLERY_COUNTER = re.compile(
     r"(?:(?:image|photo|picture|slide|foto|bild|imagen|immagine|imagem|afbeelding)\s)?"
     r"\d{1,3}\s?(?:of|von|de|di|van|/)\s?\d{1,3}$"
 )
-# Caption and credit endings: "... (Photo: Jane Doe/AFP)", "... | Getty Images" (not "told AFP.").
+# Credit endings: "(Photo: Jane Doe/AFP)", "| Getty Images"; not "told AFP." nor wire "(ANSA).".
 _CAPTION_ENDS = re.compile(
-    r"(?:[/|(©:\u2014\u2013-]\s?|\bvia\s)(?:"
+    r"(?:[/|©:\u2014\u2013-]\s?|\bvia\s)(?:"
     + _phrases(
         *("getty images", "afp", "reuters", "ap photo", "shutterstock", "istock", "epa", "dpa"),
         *("ansa", "efe"),
