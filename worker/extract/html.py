@@ -300,7 +300,7 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
         tag = node.tag or "-"
         if tag == "-text":
             text = node.text_content
-            if text:
+            if text and (parts or not text.isspace()):  # leading whitespace starts no block
                 parts.append(text)
                 if link_depth:
                     link_chars += len(text.strip())
