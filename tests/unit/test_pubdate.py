@@ -336,6 +336,11 @@ def test_seed_trap_published_line_beats_chrome_dates() -> None:
     )
 
 
+def test_text_record_chrome_dates_are_never_the_answer() -> None:
+    dump = "Rebels said on Thursday they would talk.\n\nUnder siege\nUpdated 03 May, 2024\n"
+    assert text_date(dump, body="Rebels said on Thursday they would talk.") is None
+
+
 def test_seed_case_from_corpus() -> None:
     seed = corpora.CORPORA / "seed" / "case.json"
     if not seed.exists():

@@ -1,8 +1,11 @@
-"""Publication date of a crawled article: structured data first, then visible text, URL, dateline.
+"""Publication date of a crawled article: URL and structured data first, then visible text.
 
-Finders only *propose* dates, most reliable first; `_first_plausible` is the single judge that
-rejects dates outside the bounds (before the web, after the crawl). The order of the finders is
-`CASCADE`, the one place to read to know which evidence beats which.
+Finders only *propose* dates; `CASCADE` (bottom of the file) is the one place that says which
+evidence beats which. `_first_plausible` is the single judge: it drops dates outside the bounds
+(before MIN_DATE, after the crawl) and settles disagreements between structured sources.
+Dates are the publisher's day as written; chrome (related lists, comments, sidebars, embeds,
+links to other stories) is kept out of every finder except the one that reads this page's own
+entry in a list of posts.
 """
 
 import datetime
@@ -84,7 +87,7 @@ class _Page:
         """JSON-LD scripts, metas, <time>s, datePublished items and headlines, in one tree walk.
 
         A CSS query costs a walk over the whole tree whatever it asks for, so the finders share
-        this one instead of walking four times.
+        this one instead of walking five times.
         """
         found: dict[str, list[LexborNode]] = {kind: [] for kind in _LANDMARK_KINDS}
         for node in self.tree.css(_LANDMARKS) if self.tree is not None else ():
@@ -117,9 +120,8 @@ class _Page:
 
     @cached_property
     def text_outside_chrome(self) -> str:
-        """The page text without sidebars, related lists and comments (a dump: all of it)."""
-        if self.dump is not None:
-            return self.dump
+        """The page text without sidebars, related lists and comments; for a text record, the
+        body, which is its dump with the chrome already removed."""
         if self.tree is not None and self.tree.body is not None:
             return _text_outside_chrome(self.tree.body, MAX_TEXT_CHARS)
         return self.body
@@ -349,7 +351,8 @@ def _text_outside_chrome(root: LexborNode, limit: int) -> str:
     """
     text = root.text(separator=" ")
     cut: set[int] = set()
-    spans: list[tuple[int, int]] = []
+    kept: list[str] = []
+    position = 0  # blocks come in document order, so each is searched after the previous one
     for node in root.css(_MAY_HOLD_CHROME)[:MAX_CHROME_BLOCKS]:
         if node.tag not in _SKIPPED_TAGS and not _is_chrome_element(node):
             continue
@@ -357,14 +360,10 @@ def _text_outside_chrome(root: LexborNode, limit: int) -> str:
             continue
         cut.add(node.mem_id)
         part = node.text(separator=" ")
-        start = text.find(part) if part.strip() else -1
+        start = text.find(part, position) if part.strip() else -1
         if start >= 0:
-            spans.append((start, start + len(part)))
-    kept: list[str] = []
-    position = 0
-    for start, end in sorted(spans):
-        kept.append(text[position:start])
-        position = max(position, end)
+            kept.append(text[position:start])
+            position = start + len(part)
     kept.append(text[position:])
     return " ".join(kept)[:limit]
 
@@ -450,13 +449,8 @@ def find_json_ld_modified(page: _Page) -> Iterator[Candidate]:
 
 _META_PUBLISHED = re.compile(r"publish|pub[-_]?date|issued|created|release|upload")
 _META_MODIFIED = re.compile(r"modif|updat|expir|revis|last")
-_META_GENERIC_DATE = (
-    "date",
-    ".date",
-    ":date",
-    "_date",
-    "-date",
-)  # "date", "dc.date", "sailthru.date"
+# Key endings of generic date metas: "date", "dc.date", "sailthru.date", "citation_date".
+_META_GENERIC_DATE = ("date", ".date", ":date", "_date", "-date")
 
 
 def meta_dates(metas: list[LexborNode]) -> list[tuple[str, str, str]]:
@@ -510,10 +504,10 @@ _MODIFIED_HINT = re.compile(r"modif|updat|edited|revis")
 
 
 def _node_hint(node: LexborNode) -> str:
+    """What the markup says an element is: class, id, itemprop, and the HTML4 pubdate flag."""
     attrs = node.attributes
-    return " ".join(
-        attrs.get(name) or "" for name in ("class", "id", "itemprop", "pubdate")
-    ).lower() + (" pubdate" if "pubdate" in attrs else "")
+    hint = " ".join(attrs.get(name) or "" for name in ("class", "id", "itemprop")).lower()
+    return hint + " pubdate" if "pubdate" in attrs else hint
 
 
 def _element_date(node: LexborNode, source: str, day_first: bool) -> Candidate | None:
@@ -672,7 +666,7 @@ def _text_beside(node: LexborNode, limit: int, forward: bool) -> str:
             continue
         current = sibling
         if current.tag in _SKIPPED_TAGS or (
-            not current.is_text_node and (current.tag in _CHROME_TAGS or _has_chrome_token(current))
+            not current.is_text_node and _is_chrome_element(current)
         ):
             continue
         text = current.text(separator=" ")
@@ -889,7 +883,7 @@ def _latest_rival(page: _Page, found: Candidate) -> Candidate:
 
 def _dateline_limit(url: str, fetched_at: datetime.datetime | None) -> datetime.date | None:
     """Latest day a year-less dateline date can denote: the crawl, or the end of the URL's year."""
-    match = _URL_YEAR.search(url[:2000])
+    match = _URL_YEAR.search(url[:MAX_URL_CHARS])
     url_end = datetime.date(int(match[1]), 12, 31) if match else None
     if fetched_at is None:
         return url_end
@@ -907,7 +901,9 @@ def find_published_date(
 ) -> PublishedDate | None:
     """The article's original publication day, or None when the page gives no trustworthy date.
 
-    Never raises: a broken page must not stop the stream, it just gets no date.
+    `tree` is read, never changed. Without `fetched_at`, today bounds the date from above and a
+    year-less dateline date needs a year in the URL. Never raises: a broken page must not stop
+    the stream, it just gets no date.
     """
     try:
         latest = fetched_at.date() if fetched_at is not None else datetime.date.today()
