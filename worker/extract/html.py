@@ -48,9 +48,9 @@ CONTAINER_SHARE = 0.7
 MIN_CONTAINER_BLOCKS = 2
 # An explicit itemprop=articleBody is trusted when it holds at least this share of the text.
 ARTICLE_BODY_SHARE = 0.3
-# Short lines at the body's edges are dropped when there are at most this many of them (a byline,
-# a date, a label and a share prompt; longer runs of short lines are lists that belong to the body).
-MAX_EDGE_RUN = 2
+# A lone short line at the body's edges (a date, a "Share" prompt) is dropped; two or more short
+# lines there are a list or a sign-off that belongs to the body (2 cost recall on the dev pages).
+MAX_EDGE_RUN = 1
 # Blocks (bylines, captions, share bars) that may separate a lead paragraph from the body.
 MAX_BRIDGED_GAP = 3
 # A "heading" this long is a lead paragraph styled as a heading (real headings are < 100 chars).
