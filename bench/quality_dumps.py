@@ -49,7 +49,7 @@ def html_to_dump(html: str) -> str:
     current: list[str] = []
     current_block: LexborNode | None = None
     for node in root.traverse(include_text=True):
-        if node.tag == "br" or (node.tag in _BLOCK_TAGS and node is not current_block):
+        if node.tag in _BLOCK_TAGS:  # a block (or <br>) starts: its text goes on a new line
             current_block = node
             _flush(current, lines)
             continue
