@@ -277,6 +277,7 @@ def test_published_lines(line: str) -> None:
         "https://news.example/2018/07/06/story/",
         "https://news.example/news/20180706/story",
         "https://news.example/2018-07-06-story.html",
+        "https://news.example/2018-07/06/c_1130123456.htm",
     ],
 )
 def test_url_dates(url: str) -> None:
@@ -302,6 +303,17 @@ def test_list_entry_linking_to_this_page_gives_its_date() -> None:
 
 def test_url_with_month_only_gives_no_day() -> None:
     assert html_date("<p>No date</p>", url="https://blog.example/2018/07/story.html") is None
+
+
+def test_text_record_byline_just_above_the_body() -> None:
+    dump = (
+        "Home\nRegio\nWeer\nDijk wordt versterkt\nDoor Pieter de Vries\n14 maart 2025, 07:30\n"
+        "Het waterschap begint volgende maand.\nLees ook\nGisteren, 22:14\n"
+        "Reacties\nJan\n15 maart 2025 om 08:12\n"
+    )
+    assert text_date(dump, body="Het waterschap begint volgende maand.") == PublishedDate(
+        D(2025, 3, 14), "text:byline"
+    )
 
 
 def test_dateline_year_from_crawl_time() -> None:

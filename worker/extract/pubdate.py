@@ -43,7 +43,8 @@ MAX_MARKERS = 200  # "Published" words examined per text; more is a listing, not
 PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in Dawn, July 6th")
 MAX_HEADLINES = 3  # <h1>s tried as the story's headline; more are a listing's teasers
 NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, before the story
-ABOVE_TITLE_CHARS = 300  # kicker line above the headline ("31.01.2022 | Sport")
+ABOVE_TITLE_CHARS = 300  # kicker above the headline ("31.01.2022 | Sport"), byline above a body
+BODY_OPENING_CHARS = 40  # start of the body looked up in a text record's dump
 DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
 SHORT_TEXT_CHARS = 2000  # texts this short (elements, the headline window) are read whole
 RIVAL_DAYS = 7  # structured dates this close are one story's draft and go-live dates
@@ -740,6 +741,18 @@ def find_self_link_date(page: _Page) -> Iterator[Candidate]:
             return
 
 
+def find_byline_above_body(page: _Page) -> Iterator[Candidate]:
+    """In a text record, the date nearest above where the body starts: the byline under the
+    headline ("Door Pieter de Vries / 14 maart 2025, 07:30"), which chrome removal cut off."""
+    opening = page.body.strip()[:BODY_OPENING_CHARS]
+    start = page.dump.find(opening) if page.dump is not None and opening else -1
+    if start > 0:
+        above = page.dump[max(0, start - ABOVE_TITLE_CHARS) : start]
+        found = next(reversed(list(dates_in_text(above, page.day_first))), None)
+        if found is not None:
+            yield Candidate("text:byline", found)
+
+
 def find_page_date(page: _Page) -> Iterator[Candidate]:
     """Last resort: the first date written on the page outside chrome, in reading order."""
     for found in dates_in_text(page.text_outside_chrome, page.day_first):
@@ -747,20 +760,20 @@ def find_page_date(page: _Page) -> Iterator[Candidate]:
 
 
 _URL_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)"
-    r"|(?<![\d])((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)"
+    r"(?<!\d)((?:19|20)\d\d)[/_-](\d{1,2})[/_-](\d{1,2})(?!\d)"
+    r"|(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)"
 )
 _URL_YEAR = re.compile(r"/((?:19|20)\d\d)/")
 
 
 def dates_in_url(url: str) -> Iterator[datetime.date]:
-    """/2018/07/06/, /2018-07-06/, /20180706/ in a URL's path, in order."""
+    """/2018/07/06/, /2018-07-06/, /2018-07/06/, /20180706/ in a URL's path, in order."""
     path = url[:MAX_URL_CHARS].split("?", 1)[0]
     for match in _URL_DATE.finditer(path):
         if match[1]:
-            found = _make_date(int(match[1]), int(match[3]), int(match[4]))
+            found = _make_date(int(match[1]), int(match[2]), int(match[3]))
         else:
-            found = _make_date(int(match[5]), int(match[6]), int(match[7]))
+            found = _make_date(int(match[4]), int(match[5]), int(match[6]))
         if found is not None:
             yield found
 
@@ -826,6 +839,7 @@ FALLBACK_FINDERS: tuple[Finder, ...] = (
     find_date_element,
     find_meta_date,
     find_date_near_title,
+    find_byline_above_body,
     find_dateline_date,
     find_image_url_date,
     find_json_ld_modified,
