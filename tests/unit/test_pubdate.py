@@ -311,9 +311,9 @@ def test_text_record_byline_just_above_the_body() -> None:
         "Het waterschap begint volgende maand.\nLees ook\nGisteren, 22:14\n"
         "Reacties\nJan\n15 maart 2025 om 08:12\n"
     )
-    assert text_date(dump, body="Het waterschap begint volgende maand.") == PublishedDate(
-        D(2025, 3, 14), "text:byline"
-    )
+    crawl = datetime.datetime(2025, 3, 15, 12, tzinfo=datetime.UTC)
+    found = text_date(dump, body="Het waterschap begint volgende maand.", fetched_at=crawl)
+    assert found == PublishedDate(D(2025, 3, 14), "text:byline")
 
 
 def test_dateline_year_from_crawl_time() -> None:
