@@ -365,6 +365,33 @@ def test_non_text_input_gives_empty_body() -> None:
     assert strip_chrome(None).text == ""  # type: ignore[arg-type]
 
 
+_DUMP_LINES = st.sampled_from(
+    [
+        "Home",
+        "Related articles",
+        "12 Comments",
+        "Updated 03 May, 2024",
+        "09:41",
+        "By Jane Doe",
+        "Advertisement",
+        "© 2025 Example Media. All rights reserved.",
+        "The tour dates:",
+        "Can the old mill turn again?",
+        "The council voted on Tuesday to extend the scheme for three more years.",
+        "记者从市住房和城乡建设局获悉，今年全市将启动老旧小区改造项目。",
+        "",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_DUMP_LINES, st.text(max_size=200)), max_size=60))
+def test_any_mix_of_dump_lines_gives_folded_paragraphs(lines: list[str]) -> None:
+    body = strip_chrome("\n".join(lines)).text
+    if body:
+        assert all(p == " ".join(p.split()) and p for p in body.split("\n\n"))
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_any_text_gives_a_main_text(text: str) -> None:
