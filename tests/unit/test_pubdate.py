@@ -385,6 +385,16 @@ def test_dates_after_the_crawl_are_rejected() -> None:
     assert html_date(html) == PublishedDate(D(2025, 1, 1), "meta:article:published_time")
 
 
+def test_story_from_a_zone_ahead_of_utc_is_not_after_the_crawl() -> None:
+    crawl = datetime.datetime(2024, 5, 3, 23, 0, tzinfo=datetime.UTC)
+    tokyo = '<meta property="article:published_time" content="2024-05-04T07:30:00+09:00">'
+    assert html_date(tokyo, fetched_at=crawl) == PublishedDate(
+        D(2024, 5, 4), "meta:article:published_time"
+    )
+    two_days_on = '<meta property="article:published_time" content="2024-05-05T07:30:00+09:00">'
+    assert html_date(two_days_on, fetched_at=crawl) is None
+
+
 def test_dates_before_the_web_are_rejected() -> None:
     assert html_date('<meta name="date" content="1990-01-01">') is None
     assert text_date("Published on 6 July 1994") is None

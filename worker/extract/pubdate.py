@@ -24,6 +24,7 @@ from worker.extract.calendar import month_number
 
 # --- bounds and budgets (the only tunables) ---------------------------------------------------
 MIN_DATE = datetime.date(1995, 1, 1)  # dated news pages on the web start in the mid-1990s
+EASTERNMOST_OFFSET = datetime.timedelta(hours=14)  # UTC+14 (Kiribati) is this far ahead of UTC
 MAX_TEXT_CHARS = 200_000  # page text searched; the story and its byline end well before
 MAX_SCRIPT_CHARS = 200_000  # one JSON-LD block; larger ones are site bundles, not article metadata
 MAX_ELEMENTS = 300  # date-looking elements inspected per page; headers carry the date early
@@ -895,13 +896,21 @@ def _latest_rival(page: _Page, found: Candidate) -> Candidate:
     return found
 
 
-def _dateline_limit(url: str, fetched_at: datetime.datetime | None) -> datetime.date | None:
+def _crawl_day(fetched_at: datetime.datetime) -> datetime.date:
+    """The latest publisher's day at crawl time: the date in the easternmost zone (UTC+14), so a
+    Tokyo story published on the morning after a UTC evening crawl still counts."""
+    if fetched_at.tzinfo is not None:
+        fetched_at = fetched_at.astimezone(datetime.UTC)
+    return (fetched_at + EASTERNMOST_OFFSET).date()
+
+
+def _dateline_limit(url: str, crawl_day: datetime.date | None) -> datetime.date | None:
     """Latest day a year-less dateline date can denote: the crawl, or the end of the URL's year."""
     match = _URL_YEAR.search(url[:MAX_URL_CHARS])
     url_end = datetime.date(int(match[1]), 12, 31) if match else None
-    if fetched_at is None:
+    if crawl_day is None:
         return url_end
-    return min(fetched_at.date(), url_end) if url_end is not None else fetched_at.date()
+    return min(crawl_day, url_end) if url_end is not None else crawl_day
 
 
 def find_published_date(
@@ -915,19 +924,20 @@ def find_published_date(
 ) -> PublishedDate | None:
     """The article's original publication day, or None when the page gives no trustworthy date.
 
-    `tree` is read, never changed. Without `fetched_at`, today bounds the date from above and a
-    year-less dateline date needs a year in the URL. Never raises: a broken page must not stop
+    `tree` is read, never changed. Dates after the crawl (in the easternmost time zone) are
+    rejected; without `fetched_at`, tomorrow is the bound and a year-less dateline date needs a
+    year in the URL. Never raises: a broken page must not stop
     the stream, it just gets no date.
     """
     try:
-        latest = fetched_at.date() if fetched_at is not None else datetime.date.today()
+        crawl_day = _crawl_day(fetched_at) if fetched_at is not None else None
         page = _Page(
             url=url,
             tree=tree,
             dump=dump,
             body=body,
-            latest=latest,
-            dateline_limit=_dateline_limit(url, fetched_at),
+            latest=crawl_day or datetime.date.today() + datetime.timedelta(days=1),
+            dateline_limit=_dateline_limit(url, crawl_day),
             dateline_date_text=dateline_date_text,
         )
         return _first_plausible(page)
