@@ -385,3 +385,28 @@ def test_reuters_dev_cases_match_their_labels() -> None:
             )
     assert hits >= 0.99 * len(positives)
     assert false_positives <= 0.01 * (len(cases) - len(positives))
+
+
+@pytest.mark.parametrize(
+    ("body", "location", "agency", "date_text"),
+    [
+        (
+            "МОСКВА, 3 марта. /ТАСС/. Правительство одобрило законопроект о поддержке малого бизнеса.",
+            "МОСКВА",
+            "ТАСС",
+            "3 марта",
+        ),
+        (
+            "MOSCOW, March 3. /TASS/. The government approved a bill on support for small business.",
+            "MOSCOW",
+            "TASS",
+            "March 3",
+        ),
+    ],
+)
+def test_tass_style_slashed_agency_after_the_date(body, location, agency, date_text) -> None:
+    """Regression: a full stop after "/TASS/" was not a separator, so these had no dateline."""
+    dateline, rest = split_dateline(body)
+    assert dateline is not None
+    assert (dateline.location, dateline.agency, dateline.date_text) == (location, agency, date_text)
+    assert rest.startswith(body[len(dateline.raw) :]) and not rest.startswith("/")

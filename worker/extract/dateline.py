@@ -152,8 +152,8 @@ ENGLISH_MONTHS = (
 
 # The head of a line up to its first separator: a dash with a space on either side (or ending the
 # line), an em/en dash, a colon before a space, a dash right after a closing parenthesis (EFE's
-# ").-", Business Wire's ")--"), Mexican ".-", or a space or nothing after the parenthesis (agency
-# with the dash lost, "(CNN)The"). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
+# ").-", Business Wire's ")--"), Mexican ".-", a full stop after a slashed agency (TASS's
+# "/TASS/. "), or a space or nothing after the parenthesis (agency with the dash lost, "(CNN)The"). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
 _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
     r"(?P<sep>[^\S\n]*(?:--?|[\u2013\u2014])(?=\s|$)[^\S\n]*"
@@ -163,6 +163,7 @@ _HEAD_RE = re.compile(
     r"|(?<=\))(?=[^\W\d_])"
     r"|[^\S\n]*[\u2013\u2014][^\S\n]*"
     r"|:(?=[^\S\n]|$)[^\S\n]*"
+    r"|(?<=/)\.[^\S\n]+"
     r"|(?<=\))[^\S\n]+)"
 )
 # Junk a wire system left before the dateline ("****", "c    ") and bullet marks.
@@ -376,6 +377,8 @@ def _split_head(head: str) -> tuple[str | None, str | None, str | None]:
         if agency is None:
             return None, None, None
         head = head[: trailing.start()].rstrip().removesuffix("--")
+        if trailing.group("slash"):
+            head = head.removesuffix(".")  # TASS style: "MOSCOW, March 3. /TASS/. "
     date_text: str | None = None
     date_match = _find_date(head)
     if date_match is not None:
