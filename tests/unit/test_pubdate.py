@@ -301,6 +301,13 @@ def test_list_entry_linking_to_this_page_gives_its_date() -> None:
     assert html_date(html, url=url) == PublishedDate(D(2018, 10, 26), "self-link")
 
 
+def test_canonical_url_date_for_an_undated_copy() -> None:
+    html = '<head><link rel="canonical" href="https://x.example/2020/02/17/story/"></head><p>x</p>'
+    assert html_date(html, url="https://amp.x.example/story") == PublishedDate(
+        D(2020, 2, 17), "canonical-url"
+    )
+
+
 def test_url_with_month_only_gives_no_day() -> None:
     assert html_date("<p>No date</p>", url="https://blog.example/2018/07/story.html") is None
 

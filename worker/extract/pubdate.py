@@ -784,6 +784,18 @@ def find_url_date(page: _Page) -> Iterator[Candidate]:
         yield Candidate("url", found)
 
 
+def find_canonical_url_date(page: _Page) -> Iterator[Candidate]:
+    """The date in the page's canonical or og:url address: the crawled URL may be a short,
+    AMP or syndicated copy of the dated original."""
+    head = page.tree.head if page.tree is not None else None
+    for link in (
+        head.css('link[rel="canonical"], meta[property="og:url"]') if head is not None else ()
+    ):
+        address = link.attributes.get("href") or link.attributes.get("content") or ""
+        for found in dates_in_url(address):
+            yield Candidate("canonical-url", found)
+
+
 def find_image_url_date(page: _Page) -> Iterator[Candidate]:
     """The date in the path of the page's share image: CMSs file uploads under the day."""
     if page.tree is None:
@@ -828,6 +840,7 @@ def find_dateline_date(page: _Page) -> Iterator[Candidate]:
 # Explicit publication evidence, most reliable first.
 PUBLISHED_FINDERS: tuple[Finder, ...] = (
     find_url_date,
+    find_canonical_url_date,
     find_json_ld_published,
     find_meta_published,
     find_itemprop_published,
