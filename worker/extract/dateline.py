@@ -153,7 +153,8 @@ ENGLISH_MONTHS = (
 # The head of a line up to its first separator: a dash with a space on either side (or ending the
 # line), an em/en dash, a colon before a space, a dash right after a closing parenthesis (EFE's
 # ").-", Business Wire's ")--"), Mexican ".-", a full stop after a slashed agency (TASS's
-# "/TASS/. "), or a space or nothing after the parenthesis (agency with the dash lost, "(CNN)The"). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
+# "/TASS/. "), or a space or nothing after the parenthesis (agency with the dash lost,
+# "(CNN)The"). Lazy but bounded by MAX_HEAD_CHARS, so it cannot run away.
 _HEAD_RE = re.compile(
     rf"(?P<head>[^\n:\u2013\u2014]{{1,{MAX_HEAD_CHARS}}}?)"
     r"(?P<sep>[^\S\n]*(?:--?|[\u2013\u2014])(?=\s|$)[^\S\n]*"
