@@ -479,7 +479,9 @@ def select_body_blocks(
         for index, block in enumerate(blocks)
     ]
     drop_orphan_labels(blocks, keep, end)
-    candidates = [block for block, kept in zip(blocks, keep, strict=True) if kept]
+    candidates = drop_closing_headings(
+        [block for block, kept in zip(blocks, keep, strict=True) if kept]
+    )
     prose = [i for i, block in enumerate(candidates) if is_long(block) or is_sentence(block)]
     if not prose:
         return candidates
@@ -578,11 +580,19 @@ def find_lead_start(blocks: list[Block], skip: list[bool], first: int) -> int:
     return first
 
 
-def trim_short_edges(blocks: list[Block], start: int, end: int) -> list[Block]:
-    """Drop the short lines before the first and after the last paragraph of prose.
+def drop_closing_headings(blocks: list[Block]) -> list[Block]:
+    """Drop headings at the very end: what they announced (related links, a widget) is gone."""
+    end = len(blocks)
+    while end and blocks[end - 1].tag in HEADING_TAGS:
+        end -= 1
+    return blocks[:end]
 
-    Bylines, dates, "Advertisement" and share prompts come in runs of a few lines; a longer run
-    of short lines (a schedule, a list of results) is content and stays.
+
+def trim_short_edges(blocks: list[Block], start: int, end: int) -> list[Block]:
+    """Drop a lone short line before the first and after the last paragraph of prose.
+
+    A date or a "Share" prompt stands alone at an edge; a run of short lines there (a list, a
+    schedule, a sign-off) is content and stays.
     """
     if start > MAX_EDGE_RUN:
         start = 0
