@@ -43,6 +43,11 @@ def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partitions", type=int, help="partitions of topics the worker creates")
     parser.add_argument("--web-host", help="bind address of the web port (default 127.0.0.1)")
     parser.add_argument("--web-port", type=int)
+    parser.add_argument(
+        "--record-timeout-s",
+        type=float,
+        help="a record not enriched within this many seconds is dead-lettered (default 5)",
+    )
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--log-format", choices=["text", "json"], help="json: one object per line")
     _add_security_flags(parser)
@@ -98,6 +103,7 @@ SETTINGS_FLAGS = (
     "partitions",
     "web_host",
     "web_port",
+    "record_timeout_s",
     "log_level",
     "log_format",
     "max_record_bytes",

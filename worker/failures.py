@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "too_large"
     NO_TEXT = "no_text"
     EXTRACTION_FAILED = "extraction_failed"
+    TIMEOUT = "timeout"
 
 
 class Stage(StrEnum):
@@ -27,6 +28,8 @@ class Stage(StrEnum):
     LANGUAGE = "language"
     PUBLISHED_DATE = "published_date"
     ENCODE = "encode"
+    # The core as a whole, when it is stopped from outside (time budget) or its process dies.
+    ENRICH = "enrich"
     PRODUCE = "produce"
 
 
@@ -38,3 +41,7 @@ class RecordRejected(Exception):
         self.code = code
         self.stage = stage
         self.message = message
+
+    def __reduce__(self) -> tuple[type["RecordRejected"], tuple[ErrorCode, Stage, str]]:
+        """Dead letters cross a process boundary (the time budget's child) as pickles."""
+        return (RecordRejected, (self.code, self.stage, self.message))

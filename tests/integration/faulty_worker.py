@@ -17,4 +17,6 @@ def detect_language_or_explode(text: str, backend: worker.pipeline.Backend = "la
 
 
 worker.pipeline.detect_language = detect_language_or_explode
-sys.exit(main())
+# The core's child process re-runs this file under another name: it must patch, not start.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,9 +16,10 @@ from typing import Any
 import faust
 from faust.types import TP, EventT
 
-from worker.pipeline import DeadLetter, Outcome, process
+from worker.pipeline import DeadLetter, Outcome
 from worker.records import Headers, KafkaOrigin, Received
 from worker.settings import Settings
+from worker.stream.budget import BudgetedCore
 from worker.stream.credentials import broker_credentials
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.publish import OutputTopics, deliver
@@ -70,7 +71,8 @@ def build_app(settings: Settings) -> faust.App:
         dead_letter=settings.dead_letter_topic,
         by_language=settings.route_by_language,
     )
-    options = settings.pipeline
+    # Off the event loop and stopped when over budget; its process ends with the worker's.
+    core = BudgetedCore(settings.pipeline, settings.record_timeout_s)
     metrics = WorkerMetrics()
     high_water = partial(_high_water, app)
     metrics.watch_lag(high_water)
@@ -101,7 +103,7 @@ def build_app(settings: Settings) -> faust.App:
             for event in events:
                 received = received_from(event)
                 started = time.perf_counter()
-                outcome = process(received, options)
+                outcome = await core.process(received)
                 process_s = time.perf_counter() - started
                 deliveries.append(asyncio.ensure_future(publish(received, outcome, process_s)))
                 # Heartbeats, fetches and acks run between records, not once per batch.
