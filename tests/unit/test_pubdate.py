@@ -360,6 +360,13 @@ def test_text_record_chrome_dates_are_never_the_answer() -> None:
     assert text_date(dump, body="Rebels said on Thursday they would talk.") is None
 
 
+def test_published_line_of_another_story_in_the_dump_chrome_is_ignored() -> None:
+    body = "Rebels said on Thursday they would talk to the government again."
+    dump = "Menu\n" + body + "\n\nOpinion\n" + "Other story teaser.\n" * 30
+    dump += "Published 03 May, 2024\n"
+    assert text_date(dump, body=body) is None
+
+
 def test_seed_case_from_corpus() -> None:
     seed = corpora.CORPORA / "seed" / "case.json"
     if not seed.exists():

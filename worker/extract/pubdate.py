@@ -45,7 +45,8 @@ PUBLISHED_LINE_GAP = 40  # chars between "Published" and its date ("Published in
 MAX_HEADLINES = 3  # <h1>s tried as the story's headline; more are a listing's teasers
 NEAR_TITLE_CHARS = 1500  # text after the headline that holds byline and date, before the story
 ABOVE_TITLE_CHARS = 300  # kicker above the headline ("31.01.2022 | Sport"), byline above a body
-BODY_OPENING_CHARS = 40  # start of the body looked up in a text record's dump
+BODY_EDGE_CHARS = 40  # start and end of the body looked up in a text record's dump
+BELOW_BODY_CHARS = 200  # sign-off lines under a body ("Published in Dawn, July 6th, 2018")
 DATE_REACH = 24  # chars a written date spans around its year ("30 de septiembre de 2018")
 SHORT_TEXT_CHARS = 2000  # texts this short (elements, the headline window) are read whole
 RIVAL_DAYS = 7  # structured dates this close are one story's draft and go-live dates
@@ -114,6 +115,23 @@ class _Page:
     def meta_dates(self) -> list[tuple[str, str, str]]:
         """Date-bearing meta tags, read once for the three meta finders."""
         return meta_dates(self.landmarks["meta"])
+
+    @cached_property
+    def beside_body(self) -> tuple[str, str] | None:
+        """The dump text just above and just below the body of a text record; None when there
+        is no dump or the body cannot be found in it."""
+        body = self.body.strip()
+        if self.dump is None or not body:
+            return None
+        start = self.dump.find(body[:BODY_EDGE_CHARS])
+        end = self.dump.find(body[-BODY_EDGE_CHARS:], max(start, 0))
+        if start < 0 or end < 0:
+            return None
+        end += len(body[-BODY_EDGE_CHARS:])
+        return (
+            self.dump[max(0, start - ABOVE_TITLE_CHARS) : start],
+            self.dump[end : end + BELOW_BODY_CHARS],
+        )
 
     @cached_property
     def path(self) -> str:
@@ -638,12 +656,16 @@ def _published_lines(text: str, day_first: bool) -> Iterator[datetime.date]:
 
 
 def find_published_line(page: _Page) -> Iterator[Candidate]:
-    """A "Published ... <date>" line in the article body, else in the dump of a text record.
+    """A "Published ... <date>" line in the article body, else right around it in the dump of a
+    text record (the byline above, the sign-off below: "Published in Dawn, July 6th, 2018").
 
-    On HTML pages the lines outside the body sit in bylines and headers, which the element
-    and headline finders read with the DOM's help to keep out chrome.
+    Farther dump lines are chrome, other stories' lines; only when the body cannot be placed
+    in the dump is all of it read. On HTML pages the lines outside the body sit in bylines and
+    headers, which the element and headline finders read via the DOM.
     """
-    for text in (page.body, page.dump or ""):
+    beside = page.beside_body
+    around = (page.dump or "") if beside is None else beside[0] + "\n" + beside[1]
+    for text in (page.body, around):
         for found in _published_lines(text, page.day_first):
             yield Candidate("text:published-line", found)
 
@@ -745,13 +767,10 @@ def find_self_link_date(page: _Page) -> Iterator[Candidate]:
 def find_byline_above_body(page: _Page) -> Iterator[Candidate]:
     """In a text record, the date nearest above where the body starts: the byline under the
     headline ("Door Pieter de Vries / 14 maart 2025, 07:30"), which chrome removal cut off."""
-    opening = page.body.strip()[:BODY_OPENING_CHARS]
-    start = page.dump.find(opening) if page.dump is not None and opening else -1
-    if start > 0:
-        above = page.dump[max(0, start - ABOVE_TITLE_CHARS) : start]
-        found = next(reversed(list(dates_in_text(above, page.day_first))), None)
-        if found is not None:
-            yield Candidate("text:byline", found)
+    above = page.beside_body[0] if page.beside_body is not None else ""
+    found = next(reversed(list(dates_in_text(above, page.day_first))), None)
+    if found is not None:
+        yield Candidate("text:byline", found)
 
 
 def find_page_date(page: _Page) -> Iterator[Candidate]:
