@@ -167,6 +167,7 @@ class Element(NamedTuple):
     """An element met on the walk: what it is and whether it looks like chrome."""
 
     tag: str
+    classes: str  # the class attribute, to tell sibling parts of one body
     chrome_like: bool
     article_body: bool  # itemprop="articleBody"
 
@@ -323,7 +324,12 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                     )
                     path.append(len(elements))
                     elements.append(
-                        Element(tag, chrome_like, attributes.get("itemprop") == "articleBody")
+                        Element(
+                            tag,
+                            attributes.get("class") or "",
+                            chrome_like,
+                            attributes.get("itemprop") == "articleBody",
+                        )
                     )
                 link_depth += is_link
                 frames.append((node, is_block, is_link))
@@ -458,14 +464,17 @@ def select_body_blocks(
 ) -> list[Block]:
     """Container blocks minus link lists, headline and chrome, trimmed to prose at both ends."""
     skip = under_chrome(blocks, chrome)
+    parts = body_parts(blocks, elements, container)
     inside = [
-        i for i, block in enumerate(blocks) if container is None or container in block.ancestors
+        i
+        for i, block in enumerate(blocks)
+        if container is None or not parts.isdisjoint(block.ancestors)
     ]
     if not inside:
         return []
     start = min(
         find_lead_start(blocks, skip, inside[0]),
-        find_article_start(blocks, elements, skip, inside[0], container),
+        find_article_start(blocks, elements, skip, inside[0], parts),
     )
     end = inside[-1] + 1
     keep = [
@@ -535,20 +544,44 @@ def looks_like_byline(text: str) -> bool:
     )
 
 
+def body_parts(blocks: list[Block], elements: list[Element], container: int | None) -> set[int]:
+    """The container and its siblings of the same tag and class: one body split in parts.
+
+    Sites cut long articles into several <div class="paragraph"> boxes between ads and
+    pictures; the container is the biggest part, the others share its tag and class.
+    """
+    if container is None or not elements[container].classes:
+        return {container} if container is not None else set()
+    sample = next(block for block in blocks if container in block.ancestors)
+    depth = sample.ancestors.index(container)
+    if depth == 0:
+        return {container}
+    parent = sample.ancestors[depth - 1]
+    kind = (elements[container].tag, elements[container].classes)
+    return {container} | {
+        block.ancestors[depth]
+        for block in blocks
+        if len(block.ancestors) > depth
+        and block.ancestors[depth - 1] == parent
+        and (elements[block.ancestors[depth]].tag, elements[block.ancestors[depth]].classes) == kind
+    }
+
+
 def find_article_start(
     blocks: list[Block],
     elements: list[Element],
     skip: list[bool],
     first: int,
-    container: int | None,
+    parts: set[int],
 ) -> int:
     """Index of the first prose block before the body inside the same <article> element.
 
-    The <article> wrapping the body also wraps its header, where the lead paragraph sits.
+    The <article> wrapping the body (made of `parts`) also wraps its header, where the lead
+    paragraph sits.
     """
-    if container is None:
-        return first
-    outer = blocks[first].ancestors[: blocks[first].ancestors.index(container)]
+    ancestors = blocks[first].ancestors
+    depth = next((d for d, a in enumerate(ancestors) if a in parts), 0)
+    outer = ancestors[:depth]
     article = next((a for a in reversed(outer) if elements[a].tag == "article"), None)
     if article is None:
         return first
