@@ -171,6 +171,17 @@ def test_wordpress_sidebar_widget_is_not_the_container() -> None:
     assert text == f"{PARAGRAPH_1}\n\n{PARAGRAPH_2}"
 
 
+def test_body_split_into_sibling_parts_is_joined() -> None:
+    html = page(
+        f"<div class='story'><div class='text-part'><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p>"
+        f"<p>{PARAGRAPH_3}</p></div><div class='ad-slot'><img src='ad.png'></div>"
+        f"<div class='text-part'><p>{PARAGRAPH_1.upper()}</p></div>"
+        "<div class='more'><a href='/1'>More stories from the coast</a></div></div>"
+    )
+    _, text, _ = extract(html)
+    assert text == f"{EXPECTED}\n\n{PARAGRAPH_1.upper()}"
+
+
 def test_title_site_suffix_is_removed_without_h1() -> None:
     title, _, _ = extract(page(f"<div>{BODY}</div>"))
     assert title == "Pier to be rebuilt"
