@@ -10,6 +10,7 @@ from worker.logs import logging_config
 from worker.settings import Settings
 from worker.stream.app import build_app
 from worker.stream.broker import EmbeddedBroker
+from worker.stream.broker_wait import wait_for_broker
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ def run_worker(settings: Settings) -> None:
             f"{settings.dead_letter_topic!r} (memory only: gone when the worker stops)",
             flush=True,
         )
+    elif not asyncio.run(wait_for_broker(settings)):
+        return
     try:
         worker = faust.Worker(
             build_app(settings),
