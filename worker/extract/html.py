@@ -462,7 +462,8 @@ def select_body_blocks(
     container: int | None,
     title: str | None,
 ) -> list[Block]:
-    """Container blocks minus link lists, headline and chrome, trimmed to prose at both ends."""
+    """The body's blocks: the container and its sibling parts, back to a lead paragraph, minus
+    chrome, headline, bylines, lone words and link lists, trimmed to prose at both ends."""
     skip = under_chrome(blocks, chrome)
     parts = body_parts(blocks, elements, container)
     inside = [
@@ -487,7 +488,7 @@ def select_body_blocks(
         and block.link_chars <= MAX_LINK_DENSITY * len(block.text)
         for index, block in enumerate(blocks)
     ]
-    drop_orphan_labels(blocks, keep, end)
+    keep = drop_orphan_labels(blocks, keep, end)
     candidates = drop_closing_headings(
         [block for block, kept in zip(blocks, keep, strict=True) if kept]
     )
@@ -497,12 +498,14 @@ def select_body_blocks(
     return trim_short_edges(candidates, prose[0], prose[-1] + 1)
 
 
-def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> None:
-    """Unkeep short labels ("Read more:", "Related", a heading) right before a link list.
+def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> list[bool]:
+    """`keep` without short labels ("Read more:", "Related", a heading) right before a link list.
 
     A label introduces what follows it; when that is a list of links, the label belongs to the
     same chrome. (Labels before dropped captions or widgets stay: they are often subheadings.)
+    Walks backwards so stacked labels go together.
     """
+    keep = list(keep)
     for index in range(min(end, len(blocks)) - 2, -1, -1):
         following = blocks[index + 1]
         if (
@@ -512,6 +515,7 @@ def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> None:
             and is_label(blocks[index])
         ):
             keep[index] = False
+    return keep
 
 
 def is_label(block: Block) -> bool:
@@ -552,8 +556,8 @@ def body_parts(blocks: list[Block], elements: list[Element], container: int | No
     """
     if container is None or not elements[container].classes:
         return {container} if container is not None else set()
-    sample = next(block for block in blocks if container in block.ancestors)
-    depth = sample.ancestors.index(container)
+    sample = next((block for block in blocks if container in block.ancestors), None)
+    depth = sample.ancestors.index(container) if sample is not None else 0
     if depth == 0:
         return {container}
     parent = sample.ancestors[depth - 1]
