@@ -78,6 +78,8 @@ MAX_NESTING = 1_000
 
 # Distinct class/id strings remembered; a page has a few hundred, a site reuses them.
 CLASS_CACHE_SIZE = 8192
+# Class/id text looked at; utility-class soups rarely pass 300 characters, generated junk does.
+MAX_CLASS_CHARS = 500
 
 # Elements without readable text (or with code), skipped with their whole subtree.
 SKIPPED_TAGS = word_set(
@@ -261,7 +263,8 @@ def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
         return True
     if "hidden" in attributes or HIDDEN_STYLE_RE.search((attributes.get("style") or "").lower()):
         return True
-    return names_look_like_chrome(f"{attributes.get('class') or ''} {attributes.get('id') or ''}")
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
+    return names_look_like_chrome(names[:MAX_CLASS_CHARS])
 
 
 @lru_cache(maxsize=CLASS_CACHE_SIZE)
