@@ -50,6 +50,8 @@ async def test_a_record_over_budget_is_a_timeout_and_the_next_one_is_enriched(co
     assert isinstance(stalled, DeadLetter)
     assert (stalled.error.code, stalled.error.stage) == (ErrorCode.TIMEOUT, Stage.ENRICH)
     assert isinstance(await core.process(record()), Enriched)
+    again = await core.process(record("STALL"))
+    assert again.value == stalled.value, "a retried record must give an identical dead letter"
 
 
 async def test_a_record_that_kills_the_core_is_dead_lettered_with_the_exit_code(core) -> None:
