@@ -281,6 +281,11 @@ def test_deeply_nested_divs_do_not_overflow() -> None:
     assert text == PARAGRAPH_1
 
 
+def test_tag_with_a_hundred_thousand_attributes() -> None:
+    attributes = " ".join(f"data-x{i}=y" for i in range(100_000))
+    assert extract(page(f"<div {attributes}>{PARAGRAPH_1}</div>"))[1] == PARAGRAPH_1
+
+
 def test_huge_single_line_and_repeated_character() -> None:
     line = page("<p>" + "word " * 1_000_000 + "</p>")  # ~5 MB on one line
     assert len(extract(line)[1]) == len("word " * 1_000_000) - 1
