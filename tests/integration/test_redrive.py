@@ -1,5 +1,6 @@
 """Redrive on the real embedded broker with real workers: dead letters go back to the raw topic
-byte-exact, are enriched after the fix, and a record that fails again says it was redriven."""
+byte-exact, are enriched after the fix (and routed by language: the fixed worker runs with
+--route-by-language), and a record that fails again says it was redriven."""
 
 import asyncio
 import base64
@@ -76,13 +77,15 @@ async def test_dead_letters_are_redriven_byte_exact_and_enriched_after_the_fix(
     assert redriven[b"broken"].value == BROKEN.value
     redriven_at = int(time.time() * 1000)
 
-    start_worker()  # the fix: the default record limit
+    start_worker(["--route-by-language"])  # the fix: the default record limit
     outputs = await read_until(
         broker.bootstrap, [topics.enriched, topics.dead_letter], 4, OUTPUT_TIMEOUT_S
     )
     enriched = [o for o in outputs if o.topic == topics.enriched]
     assert [o.key for o in enriched] == [b"big-page"]
     assert orjson.loads(enriched[0].value)["dateline"]["location"] == "VALLETTA"
+    copies = await read_until(broker.bootstrap, [f"{topics.enriched}.en"], 1, OUTPUT_TIMEOUT_S)
+    assert [(c.key, c.value) for c in copies] == [(b"big-page", enriched[0].value)]
     again = [o for o in outputs if o.topic == topics.dead_letter][2:]
     assert len(again) == 1 and dict(again[0].headers)["redrive.attempt"] == b"1"
     document = orjson.loads(again[0].value)
