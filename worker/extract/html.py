@@ -136,6 +136,14 @@ CHROME_PREFIXES = (
     "navig",
     "sidebar",
     "breadcrumb",
+    "komment",  # de/pl comments
+    "comentar",  # es/pt comments
+    "teilen",  # de share
+    "partag",  # fr share
+    "compartir",  # es share
+    "werbung",  # de advertising
+    "anzeige",  # de advertising
+    "publicidad",  # es advertising
 )
 
 # Class tokens that describe the element rather than name a widget: the article's taxonomy
