@@ -159,6 +159,15 @@ def test_closing_sentence_survives_edge_trimming() -> None:
     assert text == EXPECTED + "\n\nThanks for reading it all."
 
 
+def test_closing_call_to_action_with_a_link_is_dropped() -> None:
+    html = page(
+        f"<article>{BODY}<p>Get our weekly letter: <a href='/signup'>sign up here</a>.</p>"
+        "<h3>Newsletter</h3></article>"
+    )
+    _, text, _ = extract(html)
+    assert text == EXPECTED
+
+
 def test_wordpress_sidebar_widget_is_not_the_container() -> None:
     widget = (
         f"<section class='widget widget_text'><p>{PARAGRAPH_3}</p><p>{PARAGRAPH_3}</p></section>"

@@ -59,6 +59,8 @@ LEAD_HEADING_CHARS = 150
 MIN_SENTENCE_WORDS = 4
 # Sentence-final punctuation, Latin and CJK, also before a closing quote.
 SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？", '."', ".”", ".»")
+# A closing paragraph with a link shorter than this is a call to action (newsletter, follow us).
+MAX_CALL_CHARS = 200
 # Bylines are short: "By" plus two or three names and maybe an agency or role.
 MAX_BYLINE_CHARS = 80
 # A further title part is a site/section name when at most this share of the rest's length.
@@ -530,8 +532,8 @@ def select_body_blocks(
         for index, block in enumerate(blocks)
     ]
     keep = drop_orphan_labels(blocks, keep, end)
-    candidates = drop_closing_headings(
-        [block for block, kept in zip(blocks, keep, strict=True) if kept]
+    candidates = drop_closing_call_to_action(
+        drop_closing_headings([block for block, kept in zip(blocks, keep, strict=True) if kept])
     )
     prose = [i for i, block in enumerate(candidates) if is_long(block) or is_sentence(block)]
     if not prose:
@@ -664,6 +666,16 @@ def drop_closing_headings(blocks: list[Block]) -> list[Block]:
     while end and blocks[end - 1].tag in HEADING_TAGS:
         end -= 1
     return blocks[:end]
+
+
+def drop_closing_call_to_action(blocks: list[Block]) -> list[Block]:
+    """Drop a short last paragraph holding a link: "Sign up here", "Follow us on ...".
+
+    Articles end on their own words; a closing line pointing elsewhere is the site talking.
+    """
+    if len(blocks) > 1 and blocks[-1].link_chars and len(blocks[-1].text) < MAX_CALL_CHARS:
+        return drop_closing_headings(blocks[:-1])
+    return blocks
 
 
 def trim_short_edges(blocks: list[Block], start: int, end: int) -> list[Block]:
