@@ -12,6 +12,7 @@ from aiokafka.structs import ConsumerRecord
 from tests.unit.test_pipeline import HTML_PAGE
 from worker.demo import bad_payloads, sample_articles
 from worker.pipeline import DEFAULT_MAX_RECORD_BYTES, PipelineOptions
+from worker.settings import Settings
 from worker.stream.dump import read_topic
 from worker.stream.positions import AtOffsets, AtTime, Beginning, End, Start, Stop
 from worker.stream.probe import RawMessage, produce
@@ -20,6 +21,7 @@ from worker.stream.replay import ReplayJob, ReplaySummary, replay
 
 pytestmark = pytest.mark.broker
 OPTIONS = PipelineOptions()
+BUDGET_S = Settings().record_timeout_s
 DAY_MS = 24 * 3600 * 1000
 
 
@@ -43,7 +45,7 @@ async def run_replay(
         start=start,
         stop=stop,
     )
-    return await replay({"bootstrap_servers": broker.bootstrap}, job, OPTIONS)
+    return await replay({"bootstrap_servers": broker.bootstrap}, job, OPTIONS, BUDGET_S)
 
 
 async def records_of(broker, topic: str) -> list[ConsumerRecord]:

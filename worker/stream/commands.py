@@ -146,7 +146,7 @@ async def _replay(args: argparse.Namespace, settings: Settings, client: ClientOp
         start=_start(args),
         stop=_stop(args.until, args.until_offsets),
     )
-    summary = await replay(client, job, settings.pipeline)
+    summary = await replay(client, job, settings.pipeline, settings.record_timeout_s)
     print(f"replayed {settings.raw_topic} -> {output} (dead letters -> {dead_letters})")
     print(summary.table())
     return 0

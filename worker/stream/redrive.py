@@ -7,6 +7,7 @@ is append-only, so a second run over the same range sends the same records again
 topic is keyed by article id, so a search index only sees an update); `--since` bounds a run.
 """
 
+import asyncio
 import base64
 import binascii
 from collections import Counter
@@ -34,6 +35,9 @@ from worker.stream.positions import (
 # A record that keeps failing after three fixes needs a person, not a fourth automatic try.
 DEFAULT_MAX_ATTEMPTS = 3
 UNREADABLE = "unreadable"
+# Sends awaited together: one acknowledgement wait per batch instead of per record, bounded so
+# memory stays flat on a large dead-letter topic.
+IN_FLIGHT = 1000
 
 
 class Skipped(StrEnum):
@@ -166,6 +170,7 @@ async def redrive(
     if producer is not None:
         await producer.start()
     summary = RedriveSummary(job.dry_run)
+    in_flight: list[asyncio.Future[Any]] = []
     try:
         partitions = await topic_partitions(consumer, job.dead_letter_topic)
         ranges = await resolve(consumer, partitions, low, high, job.start, job.stop)
@@ -186,13 +191,15 @@ async def redrive(
                     where = f"{record.topic}[{record.partition}]@{record.offset}"
                     report(describe(resend, where, job.raw_topic))
                 else:
-                    await producer.send_and_wait(
-                        job.raw_topic,
-                        resend.value,
-                        key=resend.key,
-                        headers=list(resend.headers),
+                    sent = await producer.send(
+                        job.raw_topic, resend.value, key=resend.key, headers=list(resend.headers)
                     )
+                    in_flight.append(sent)
+                    if len(in_flight) >= IN_FLIGHT:
+                        await asyncio.gather(*in_flight)
+                        in_flight.clear()
                 summary.sent[code] += 1
+            await asyncio.gather(*in_flight)
         return summary
     finally:
         if producer is not None:
