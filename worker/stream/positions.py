@@ -7,7 +7,6 @@ Kafka answers None. Both mean "nothing at or after this time", so both resolve t
 replaying from a time in the future replays nothing, never everything.
 """
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -228,18 +227,3 @@ async def read_ranges(
                 if record.offset >= span.stop:
                     break
                 yield record
-
-
-async def wait_for_records(
-    client: ClientOptions, topics: list[str], count: int, timeout_s: float
-) -> int:
-    """Poll the topics' sizes until they hold `count` records together; returns the last size."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        size = 0
-        for topic in topics:
-            low, high = await high_water_marks(client, topic)
-            size += sum(high[p] - low[p] for p in high)
-        if size >= count or time.monotonic() > deadline:
-            return size
-        await asyncio.sleep(1.0)
