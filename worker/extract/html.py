@@ -378,10 +378,8 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                 frames.append((node, is_block, is_link))
                 node = child
                 continue
-        while node.next is None:  # leave finished elements until one has a next sibling
-            if not frames:
-                node = None
-                break
+        following = node.next
+        while following is None and frames:  # leave finished elements up to a next sibling
             node, is_block, is_link = frames.pop()
             if is_block:  # the block's text belongs to the element being closed
                 if parts:
@@ -389,8 +387,8 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                 block_tags.pop()
                 path.pop()
             link_depth -= is_link
-        else:
-            node = node.next
+            following = node.next
+        node = following
     if parts:
         flush()
     return blocks, elements
