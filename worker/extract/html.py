@@ -182,6 +182,7 @@ class Block(NamedTuple):
     link_chars: int
     tag: str  # the nearest block-level element ("p", "li", "h2", "div", ...)
     ancestors: tuple[int, ...]  # indices into the element table, outermost first
+    long: bool  # at least GOOD_BLOCK_CHARS (see `is_long_text`)
 
 
 class Element(NamedTuple):
@@ -335,7 +336,7 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
         nonlocal link_chars
         text = " ".join("".join(parts).split())
         if text:
-            blocks.append(Block(text, link_chars, block_tags[-1], tuple(path)))
+            blocks.append(Block(text, link_chars, block_tags[-1], tuple(path), is_long_text(text)))
         parts.clear()
         link_chars = 0
 
@@ -397,9 +398,8 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 # --- stages 2-4: chrome, container, body blocks ----------------------------------------------
 
 
-def is_long(block: Block) -> bool:
+def is_long_text(text: str) -> bool:
     """At least GOOD_BLOCK_CHARS long, a CJK character counting CJK_CHAR_WEIGHT Latin ones."""
-    text = block.text
     return (
         len(text) >= GOOD_BLOCK_CHARS
         or len(text) + (CJK_CHAR_WEIGHT - 1) * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
@@ -410,7 +410,7 @@ def is_prose(block: Block) -> bool:
     """Long enough and with few enough links to be a paragraph of running text."""
     chars = len(block.text)
     return (
-        is_long(block)
+        block.long
         and block.link_chars <= MAX_GOOD_LINK_DENSITY * chars
         and (block.tag not in HEADING_TAGS or chars >= LEAD_HEADING_CHARS)
     )
@@ -533,7 +533,7 @@ def select_body_blocks(
     candidates = drop_closing_call_to_action(
         drop_closing_headings([block for block, kept in zip(blocks, keep, strict=True) if kept])
     )
-    prose = [i for i, block in enumerate(candidates) if is_long(block) or is_sentence(block)]
+    prose = [i for i, block in enumerate(candidates) if block.long or is_sentence(block)]
     if not prose:
         return candidates
     return trim_short_edges(candidates, prose[0], prose[-1] + 1)
@@ -561,7 +561,7 @@ def drop_orphan_labels(blocks: list[Block], keep: list[bool], end: int) -> list[
 
 def is_label(block: Block) -> bool:
     """A short line that is not a sentence: a heading, a caption label, a call to action."""
-    return not is_long(block) and not is_sentence(block)
+    return not block.long and not is_sentence(block)
 
 
 def is_lone_word(block: Block) -> bool:
