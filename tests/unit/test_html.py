@@ -141,6 +141,16 @@ def test_teaser_cards_in_a_story_list_are_dropped() -> None:
     assert text == EXPECTED
 
 
+def test_articles_listed_inside_the_article_are_dropped_but_a_lone_inner_one_stays() -> None:
+    comment = (
+        "<article class='c'><p>A reader's comment, long enough to read like a paragraph of prose"
+        " about the pier and the harbour board's decision.</p></article>"
+    )
+    html = page(f"<article><article class='body'>{BODY}</article>{comment * 3}</article>")
+    _, text, _ = extract(html)
+    assert text == EXPECTED
+
+
 def test_label_before_a_link_list_is_dropped_but_subheadings_stay() -> None:
     html = page(
         f"<article><p>{PARAGRAPH_1}</p><h2>The vote</h2><p>{PARAGRAPH_2}</p>"

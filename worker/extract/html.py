@@ -189,6 +189,7 @@ class Element(NamedTuple):
     """An element met on the walk: what it is and whether it looks like chrome."""
 
     tag: str
+    parent: int  # index of the enclosing block-level element, -1 at the top
     classes: str  # the class attribute, to tell sibling parts of one body
     chrome_like: bool
     article_body: bool  # itemprop="articleBody"
@@ -370,6 +371,7 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                     elements.append(
                         Element(
                             tag,
+                            path[-2] if len(path) > 1 else -1,
                             attributes.get("class") or "",
                             chrome_like,
                             attributes.get("itemprop") == "articleBody",
@@ -448,14 +450,38 @@ def blocks_per_element(blocks: list[Block], count: int, skip: list[bool]) -> lis
 
 
 def find_chrome(blocks: list[Block], elements: list[Element]) -> frozenset[int]:
-    """Chrome-looking elements confirmed as chrome: those not holding most of the page's prose."""
+    """Chrome-looking elements (and nested story cards) confirmed as chrome: those not holding
+    most of the page's prose."""
     totals = prose_per_element(blocks, len(elements), [False] * len(blocks))
     page_total = sum(len(b.text) for b in blocks if is_prose(b))
+    cards = nested_story_cards(elements)
     return frozenset(
         index
         for index, element in enumerate(elements)
-        if element.chrome_like and totals[index] <= CHROME_MAX_SHARE * page_total
+        if (element.chrome_like or index in cards)
+        and totals[index] <= CHROME_MAX_SHARE * page_total
     )
+
+
+def nested_story_cards(elements: list[Element]) -> set[int]:
+    """<article>s side by side inside another <article>: teaser cards or comments.
+
+    The HTML spec makes a nested <article> related content (a comment, a linked story); a lone
+    nested one is often the post's own body box, so only repeated siblings count.
+    """
+    inside_article = [False] * len(elements)
+    articles_under: dict[int, int] = {}
+    for index, element in enumerate(elements):
+        if element.parent >= 0:
+            outer = elements[element.parent]
+            inside_article[index] = outer.tag == "article" or inside_article[element.parent]
+        if element.tag == "article":
+            articles_under[element.parent] = articles_under.get(element.parent, 0) + 1
+    return {
+        index
+        for index, element in enumerate(elements)
+        if element.tag == "article" and inside_article[index] and articles_under[element.parent] > 1
+    }
 
 
 def under_chrome(blocks: list[Block], chrome: frozenset[int]) -> list[bool]:
