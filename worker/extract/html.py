@@ -89,13 +89,14 @@ CLASS_CACHE_SIZE = 8192
 # Class/id text looked at; utility-class soups rarely pass 300 characters, generated junk does.
 MAX_CLASS_CHARS = 500
 
-# Elements without readable text (or with code), skipped with their whole subtree.
+# Elements without readable text (or with code) and <nav> (navigation by definition; skipping
+# its menus saves a fifth of the walk), skipped with their whole subtree.
 SKIPPED_TAGS = word_set(
     "script style noscript template svg math iframe object embed canvas video audio map "
-    "button select option textarea input head link meta picture source img rt rp"
+    "button select option textarea input head link meta picture source img rt rp nav"
 )
 # Structural tags that hold site chrome on almost every page.
-CHROME_TAGS = word_set("nav footer aside form dialog menu figcaption")
+CHROME_TAGS = word_set("footer aside form dialog menu figcaption")
 CHROME_ROLES = word_set("navigation banner contentinfo complementary dialog alertdialog")
 # Tags that start a new block of text (the rest are inline and continue the current block).
 BLOCK_TAGS = word_set(
