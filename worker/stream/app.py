@@ -38,6 +38,8 @@ BATCH_WAIT_S = 0.05
 # faust's 16 KB producer batch holds three 5 KB records: a batch of sends then waits in turn for
 # room (measured: 8 tries per record). 1 MiB lets one request carry a partition's share.
 PRODUCER_BATCH_BYTES = 1024 * 1024
+# Kafka's own producer default (request.timeout.ms).
+PRODUCER_REQUEST_TIMEOUT_S = 30.0
 # One line of progress per interval: frequent enough to watch, rare enough not to flood logs.
 PROGRESS_INTERVAL_S = 30.0
 
@@ -64,6 +66,12 @@ def build_app(settings: Settings) -> faust.App:
         consumer_max_fetch_size=settings.max_record_bytes * REQUEST_SIZE_SLACK,
         topic_disable_leader=True,
         topic_partitions=settings.partitions,
+        # faust waits for every in-flight record before a stop or a rebalance completes: a record
+        # whose output cannot be delivered would hold both forever (SIGTERM ended in SIGKILL).
+        # In-flight records are abandoned instead: never acknowledged, so never committed.
+        stream_wait_empty=False,
+        # faust's 20 minutes let one send hang silently; `deliver` retries, and logs, instead.
+        producer_request_timeout=PRODUCER_REQUEST_TIMEOUT_S,
     )
     raw_topic = app.topic(settings.raw_topic, key_type=bytes, value_type=bytes)
     outputs = OutputTopics(

@@ -31,6 +31,7 @@ async def wait_for_broker(
     waiting = asyncio.current_task()
     assert waiting is not None
     stop_signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {stop: signal.getsignal(stop) for stop in stop_signals}
     for stop in stop_signals:
         loop.add_signal_handler(stop, waiting.cancel)
     delay = first_delay_s
@@ -53,6 +54,7 @@ async def wait_for_broker(
     finally:
         for stop in stop_signals:
             loop.remove_signal_handler(stop)
+            signal.signal(stop, previous[stop])  # removing set the default (death by signal)
     if attempt > 1:
         log.info("broker %s reachable after %d attempts", settings.bootstrap_servers, attempt)
     return True

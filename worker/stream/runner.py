@@ -2,6 +2,8 @@
 
 import asyncio
 import logging
+import signal
+import types
 from dataclasses import replace
 
 import faust
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 
 def run_worker(settings: Settings) -> None:
     """Blocks until SIGINT/SIGTERM; faust commits what is done on the way out."""
+    signal.signal(signal.SIGTERM, _stop_before_faust)
     broker: EmbeddedBroker | None = None
     if settings.broker is None:
         broker = EmbeddedBroker()
@@ -41,6 +44,13 @@ def run_worker(settings: Settings) -> None:
     finally:
         if broker is not None:
             broker.stop()
+
+
+def _stop_before_faust(signum: int, frame: types.FrameType | None) -> None:
+    """SIGTERM before faust has installed its own handler: nothing has been consumed yet, so
+    stopping is a clean exit (0), not death by signal (-15)."""
+    log.info("stopped during start-up")
+    raise SystemExit(0)
 
 
 async def _start_embedded(broker: EmbeddedBroker, settings: Settings) -> None:
