@@ -300,6 +300,11 @@ def test_deeply_nested_divs_do_not_overflow() -> None:
     assert text == PARAGRAPH_1
 
 
+def test_many_paragraphs_deep_down() -> None:
+    html = page("<div>" * 900 + f"<p>{PARAGRAPH_1}</p>" * 20_000)
+    assert extract(html)[1] == "\n\n".join([PARAGRAPH_1] * 20_000)
+
+
 def test_tag_with_a_hundred_thousand_attributes() -> None:
     attributes = " ".join(f"data-x{i}=y" for i in range(100_000))
     assert extract(page(f"<div {attributes}>{PARAGRAPH_1}</div>"))[1] == PARAGRAPH_1

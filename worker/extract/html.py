@@ -3,7 +3,7 @@
 Stages (small pure functions over the parsed tree, which is never mutated):
 1. `collect_blocks` walks the body once, iteratively, and cuts it into text blocks (paragraph-like
    runs of text), recording every block-level element with a "looks like chrome" flag (by tag,
-   ARIA role, hidden style or class/id words) and each block's path of ancestors.
+   ARIA role, hidden style or class/id words) and its parent, and each block's innermost element.
 2. `find_chrome` confirms those flags only for elements holding a small share of the page's
    prose, so a wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives.
 3. `choose_container` picks the deepest element holding most of the remaining prose (an explicit
@@ -15,6 +15,7 @@ Stages (small pure functions over the parsed tree, which is never mutated):
 """
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -182,7 +183,7 @@ class Block(NamedTuple):
     text: str
     link_chars: int
     tag: str  # the nearest block-level element ("p", "li", "h2", "div", ...)
-    ancestors: tuple[int, ...]  # indices into the element table, outermost first
+    element: int  # index of the innermost block-level element holding it, -1 at the top
     long: bool  # at least GOOD_BLOCK_CHARS (see `is_long_text`)
 
 
@@ -338,7 +339,8 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
         nonlocal link_chars
         text = " ".join("".join(parts).split())
         if text:
-            blocks.append(Block(text, link_chars, block_tags[-1], tuple(path), is_long_text(text)))
+            innermost = path[-1] if path else -1
+            blocks.append(Block(text, link_chars, block_tags[-1], innermost, is_long_text(text)))
         parts.clear()
         link_chars = 0
 
@@ -428,32 +430,39 @@ def is_sentence(block: Block) -> bool:
     )
 
 
-def prose_per_element(blocks: list[Block], count: int, skip: list[bool]) -> list[int]:
+def prose_per_element(blocks: list[Block], elements: list[Element], skip: list[bool]) -> list[int]:
     """Characters of prose blocks under each element (blocks flagged in `skip` not counted)."""
-    totals = [0] * count
+    own = [0] * len(elements)
     for block, skipped in zip(blocks, skip, strict=True):
-        if skipped or not is_prose(block):
-            continue
-        chars = len(block.text)
-        for index in block.ancestors:
-            totals[index] += chars
-    return totals
+        if block.element >= 0 and not skipped and is_prose(block):
+            own[block.element] += len(block.text)
+    return subtree_sums(own, elements)
 
 
-def blocks_per_element(blocks: list[Block], count: int, skip: list[bool]) -> list[int]:
+def blocks_per_element(blocks: list[Block], elements: list[Element], skip: list[bool]) -> list[int]:
     """Number of blocks under each element (blocks flagged in `skip` not counted)."""
-    counts = [0] * count
+    own = [0] * len(elements)
     for block, skipped in zip(blocks, skip, strict=True):
-        if not skipped:
-            for index in block.ancestors:
-                counts[index] += 1
-    return counts
+        if block.element >= 0 and not skipped:
+            own[block.element] += 1
+    return subtree_sums(own, elements)
+
+
+def subtree_sums(own: list[int], elements: list[Element]) -> list[int]:
+    """Per element, `own` summed over its subtree: one pass up the parent links, so the cost
+    does not grow with nesting depth (children come after their parents in document order)."""
+    totals = list(own)
+    for index in range(len(elements) - 1, -1, -1):
+        parent = elements[index].parent
+        if parent >= 0:
+            totals[parent] += totals[index]
+    return totals
 
 
 def find_chrome(blocks: list[Block], elements: list[Element]) -> frozenset[int]:
     """Chrome-looking elements (and nested story cards) confirmed as chrome: those not holding
     most of the page's prose."""
-    totals = prose_per_element(blocks, len(elements), [False] * len(blocks))
+    totals = prose_per_element(blocks, elements, [False] * len(blocks))
     page_total = sum(len(b.text) for b in blocks if is_prose(b))
     cards = nested_story_cards(elements)
     return frozenset(
@@ -485,16 +494,20 @@ def nested_story_cards(elements: list[Element]) -> set[int]:
     }
 
 
-def under_chrome(blocks: list[Block], chrome: frozenset[int]) -> list[bool]:
-    return [not chrome.isdisjoint(block.ancestors) for block in blocks]
+def under(blocks: list[Block], elements: list[Element], marked: Collection[int]) -> list[bool]:
+    """Per block, whether one of its ancestors is `marked` (one pass down the parent links)."""
+    covered = [False] * len(elements)
+    for index, element in enumerate(elements):
+        covered[index] = index in marked or (element.parent >= 0 and covered[element.parent])
+    return [block.element >= 0 and covered[block.element] for block in blocks]
 
 
 def choose_container(
     blocks: list[Block], elements: list[Element], chrome: frozenset[int]
 ) -> tuple[int | None, str]:
     """Element whose subtree is the article body, and the name of the rule that chose it."""
-    skip = under_chrome(blocks, chrome)
-    totals = prose_per_element(blocks, len(elements), skip)
+    skip = under(blocks, elements, chrome)
+    totals = prose_per_element(blocks, elements, skip)
     page_total = sum(
         len(b.text) for b, skipped in zip(blocks, skip, strict=True) if not skipped and is_prose(b)
     )
@@ -509,7 +522,7 @@ def choose_container(
         return max(marked, key=totals.__getitem__), "itemprop-articleBody"
     # Elements over half of the prose are nested in one another: the last in document order is
     # the deepest.
-    counts = blocks_per_element(blocks, len(elements), skip)
+    counts = blocks_per_element(blocks, elements, skip)
     container = max(
         (
             index
@@ -532,18 +545,18 @@ def select_body_blocks(
 ) -> list[Block]:
     """The body's blocks: the container and its sibling parts, back to a lead paragraph, minus
     chrome, headline, bylines, lone words and link lists, trimmed to prose at both ends."""
-    skip = under_chrome(blocks, chrome)
-    parts = body_parts(blocks, elements, container)
+    skip = under(blocks, elements, chrome)
+    parts = body_parts(elements, container)
     inside = [
         i
-        for i, block in enumerate(blocks)
-        if container is None or not parts.isdisjoint(block.ancestors)
+        for i, in_parts in enumerate(under(blocks, elements, parts))
+        if container is None or in_parts
     ]
     if not inside:
         return []
     start = min(
         find_lead_start(blocks, skip, inside[0]),
-        find_article_start(blocks, elements, skip, inside[0], parts),
+        find_article_start(blocks, elements, skip, inside[0], container),
     )
     end = inside[-1] + 1
     keep = [
@@ -616,26 +629,22 @@ def looks_like_byline(text: str) -> bool:
     )
 
 
-def body_parts(blocks: list[Block], elements: list[Element], container: int | None) -> set[int]:
+def body_parts(elements: list[Element], container: int | None) -> set[int]:
     """The container and its siblings of the same tag and class: one body split in parts.
 
     Sites cut long articles into several <div class="paragraph"> boxes between ads and
     pictures; the container is the biggest part, the others share its tag and class.
     """
-    if container is None or not elements[container].classes:
-        return {container} if container is not None else set()
-    sample = next((block for block in blocks if container in block.ancestors), None)
-    depth = sample.ancestors.index(container) if sample is not None else 0
-    if depth == 0:
+    if container is None:
+        return set()
+    parent = elements[container].parent
+    if parent < 0 or not elements[container].classes:
         return {container}
-    parent = sample.ancestors[depth - 1]
     kind = (elements[container].tag, elements[container].classes)
-    return {container} | {
-        block.ancestors[depth]
-        for block in blocks
-        if len(block.ancestors) > depth
-        and block.ancestors[depth - 1] == parent
-        and (elements[block.ancestors[depth]].tag, elements[block.ancestors[depth]].classes) == kind
+    return {
+        index
+        for index, element in enumerate(elements)
+        if element.parent == parent and (element.tag, element.classes) == kind
     }
 
 
@@ -644,24 +653,23 @@ def find_article_start(
     elements: list[Element],
     skip: list[bool],
     first: int,
-    parts: set[int],
+    container: int | None,
 ) -> int:
     """Index of the first prose block before the body inside the same <article> element.
 
-    The <article> wrapping the body (made of `parts`) also wraps its header, where the lead
-    paragraph sits.
+    The <article> wrapping the body also wraps its header, where the lead paragraph sits.
     """
-    ancestors = blocks[first].ancestors
-    depth = next((d for d, a in enumerate(ancestors) if a in parts), 0)
-    outer = ancestors[:depth]
-    article = next((a for a in reversed(outer) if elements[a].tag == "article"), None)
-    if article is None:
+    article = elements[container].parent if container is not None else -1
+    while article >= 0 and elements[article].tag != "article":
+        article = elements[article].parent
+    if article < 0:
         return first
+    in_article = under(blocks, elements, {article})
     return next(
         (
             index
             for index in range(first)
-            if not skip[index] and article in blocks[index].ancestors and is_prose(blocks[index])
+            if not skip[index] and in_article[index] and is_prose(blocks[index])
         ),
         first,
     )
