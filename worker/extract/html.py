@@ -8,9 +8,10 @@ Stages (small pure functions over the parsed tree, which is never mutated):
    prose, so a wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives.
 3. `choose_container` picks the deepest element holding most of the remaining prose (an explicit
    itemprop=articleBody first).
-4. `select_body_blocks` widens the container back to a lead paragraph, keeps its blocks that are
-   not link lists, headline, byline, lone-word labels or chrome, drops labels introducing link
-   lists and trims short lines (dates, "Share") at both edges.
+4. `select_body_blocks` joins the container's same-class siblings, widens back to a lead
+   paragraph, keeps the blocks that are not link lists, headline, byline, lone-word labels or
+   chrome, drops labels introducing link lists, closing headings and a closing call to action,
+   and trims a lone short line (a date, "Share") at each edge.
 `find_title` reads the headline from an <h1> confirmed by og:title/<title>, or those cleaned.
 """
 
@@ -25,6 +26,7 @@ from worker.extract.main_text import MainText
 
 
 def word_set(words: str) -> frozenset[str]:
+    """A set from a space-separated string: long word lists stay readable."""
     return frozenset(words.split())
 
 
