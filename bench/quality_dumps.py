@@ -8,9 +8,7 @@ the same dump (when installed) is the comparison tool, and trafilatura on the pa
 reference for what markup adds. Only the tool calls are timed.
 """
 
-import re
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bench import corpora
+from bench.scoring import segment_counts, shingle_f1
 from worker.extract.chrome import strip_chrome
 
 # Elements whose text a browser does not show.
@@ -33,8 +32,6 @@ _BLOCK_TAGS = frozenset(
     )
 )
 SEED = corpora.CORPORA / "seed" / "case.json"
-_TOKEN = re.compile(r"\w+")
-_SHINGLE = 4  # the Zyte benchmark's shingle length
 Tool = tuple[str, Callable[[str], str], bool]  # name, extractor, whether it reads the HTML
 
 
@@ -78,57 +75,23 @@ def _flush(parts: list[str], lines: list[str]) -> None:
     parts.clear()
 
 
-def _shingles(text: str) -> Counter[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text)
-    if len(tokens) < _SHINGLE:
-        return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1))
-
-
-def precision_recall(predicted: str, expected: str) -> tuple[float, float]:
-    """Per-page shingle precision and recall (Zyte benchmark convention for empty sides)."""
-    pred, gold = _shingles(predicted), _shingles(expected)
-    if not pred and not gold:
-        return 1.0, 1.0
-    overlap = sum((pred & gold).values())
-    precision = overlap / sum(pred.values()) if pred else 0.0
-    recall = overlap / sum(gold.values()) if gold else 0.0
-    return precision, recall
-
-
-def _f1(pairs: list[tuple[float, float]]) -> float:
-    if not pairs:
-        return 0.0
-    p = sum(x for x, _ in pairs) / len(pairs)
-    r = sum(y for _, y in pairs) / len(pairs)
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
 def _score(tool: Tool, cases: list[tuple[str, str, str]]) -> dict[str, object]:
     name, extract, on_html = tool
-    pairs: list[tuple[float, float]] = []
+    pairs: list[tuple[str, str]] = []
     elapsed = 0.0
     for dump, html, expected in cases:
         start = time.perf_counter()
         out = extract(html if on_html else dump)
         elapsed += time.perf_counter() - start
-        pairs.append(precision_recall(out, expected))
+        pairs.append((expected, out))
     return {
         "task": "dumps",
         "tool": name,
         "metric": "zyte-4gram-F1",
-        "score": round(_f1(pairs), 4),
+        "score": round(shingle_f1(pairs)[0], 4),
         "pages_per_s": round(len(cases) / elapsed, 1) if elapsed else 0.0,
         "n": len(cases),
     }
-
-
-def _segment_counts(output: str, keep: list[str], drop: list[str]) -> tuple[int, int, int]:
-    """(tp, fp, fn) of trafilatura's with/without check: whitespace-folded substring match."""
-    text = " ".join(output.split())
-    found = [" ".join(segment.split()) in text for segment in keep]
-    leaked = [" ".join(segment.split()) in text for segment in drop]
-    return sum(found), sum(leaked), len(found) - sum(found)
 
 
 def _score_segments(
@@ -141,7 +104,7 @@ def _score_segments(
         start = time.perf_counter()
         out = extract(html if on_html else dump)
         elapsed += time.perf_counter() - start
-        counts = _segment_counts(out, keep, drop)
+        counts = segment_counts(out, keep, drop)
         tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
     return {
         "task": "dumps-segments",

@@ -4,72 +4,17 @@ Two tasks: `extraction` (Zyte article-body benchmark, 4-gram shingle F1) and `se
 (trafilatura's with/without segment set, micro F1). trafilatura is imported lazily and is optional.
 """
 
-import re
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from bench.corpora import read_cases
+from bench.scoring import segment_counts, segments_f1, shingle_f1
 from worker.extract.html import extract_main_text, parse_html
 
-TOKEN_RE = re.compile(r"\w+")  # the Zyte benchmark's tokeniser
-SHINGLE_N = 4  # the Zyte benchmark's shingle size
 PARSE_PASSES = 3  # parsing takes ~1 ms a page: best of a few passes smooths out the shared CPU
 
 Extractor = Callable[[str], str]
-
-
-def shingles(text: str) -> Counter[str]:
-    """Multiset of 4-token shingles, as the Zyte benchmark builds them (short texts give one)."""
-    tokens = TOKEN_RE.findall(text or "")
-    count = max(1, len(tokens) - SHINGLE_N + 1)
-    return Counter(" ".join(tokens[i : i + SHINGLE_N]) for i in range(count) if tokens[i:])
-
-
-def page_precision_recall(expected: str, predicted: str) -> tuple[float, float]:
-    """Per-page shingle precision and recall with the benchmark's conventions for empty sides."""
-    truth, guess = shingles(expected), shingles(predicted)
-    tp = sum((truth & guess).values())
-    fp = sum((guess - truth).values())
-    fn = sum((truth - guess).values())
-    if fp == fn == 0:
-        return 1.0, 1.0
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return precision, recall
-
-
-def shingle_f1(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
-    """F1 of the mean per-page precision and recall (the benchmark's macro averaging)."""
-    scores = [page_precision_recall(expected, predicted) for expected, predicted in pairs]
-    if not scores:
-        return 0.0, 0.0, 0.0
-    precision = sum(p for p, _ in scores) / len(scores)
-    recall = sum(r for _, r in scores) / len(scores)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, precision, recall
-
-
-def fold_spaces(text: str) -> str:
-    return " ".join(text.split())
-
-
-def segment_counts(case: dict[str, Any], predicted: str) -> tuple[int, int, int]:
-    """(tp, fp, fn) of one page: `with` segments found, `without` found, `with` missing."""
-    output = fold_spaces(predicted)
-    wanted = [fold_spaces(s) for s in case["with"] if s]
-    unwanted = [fold_spaces(s) for s in case["without"] if s]
-    tp = sum(1 for segment in wanted if segment in output)
-    fp = sum(1 for segment in unwanted if segment in output)
-    return tp, fp, len(wanted) - tp
-
-
-def segments_f1(counts: Iterable[tuple[int, int, int]]) -> float:
-    tp = fp = fn = 0
-    for page_tp, page_fp, page_fn in counts:
-        tp, fp, fn = tp + page_tp, fp + page_fp, fn + page_fn
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def article_worker(html: str) -> str:
@@ -127,7 +72,8 @@ def measure(limit: int | None = None) -> list[dict]:
     outputs, speeds = run_interleaved(tools, [case["html"] for case in segments])
     for name in tools:
         f1 = segments_f1(
-            segment_counts(case, out) for case, out in zip(segments, outputs[name], strict=True)
+            segment_counts(out, case["with"], case["without"])
+            for case, out in zip(segments, outputs[name], strict=True)
         )
         rows.append(row("segments", name, "segment-F1", f1, speeds[name], len(segments)))
     return rows

@@ -108,14 +108,15 @@ def test_seed_dump() -> None:
 def test_real_pages_as_dumps_beat_the_unstripped_floor() -> None:
     if not corpora.CORPORA.exists():
         pytest.skip("shared corpora not available")
-    from bench.quality_dumps import html_to_dump, precision_recall
+    from bench.quality_dumps import html_to_dump
+    from bench.scoring import page_precision_recall
 
     pairs = [
         (html_to_dump(case["html"]), case["expected_body"])
         for case in corpora.read_cases("extraction", 30)
     ]
-    ours = [precision_recall(strip_chrome(dump).text, gold) for dump, gold in pairs]
-    floor = [precision_recall(dump, gold) for dump, gold in pairs]
+    ours = [page_precision_recall(gold, strip_chrome(dump).text) for dump, gold in pairs]
+    floor = [page_precision_recall(gold, dump) for dump, gold in pairs]
     mean_precision = sum(p for p, _ in ours) / len(ours)
     assert mean_precision > sum(p for p, _ in floor) / len(floor) + 0.15
     assert sum(r for _, r in ours) / len(ours) > 0.85

@@ -320,7 +320,7 @@ def test_huge_single_line_and_repeated_character() -> None:
 def test_extraction_dev_corpus_stays_above_floor() -> None:
     if not corpora.CORPORA.exists():
         pytest.skip("shared corpora not available")
-    from bench.quality_extraction import shingle_f1
+    from bench.scoring import shingle_f1
 
     pairs = []
     for case in corpora.read_cases("extraction", None):
@@ -335,10 +335,12 @@ def test_extraction_dev_corpus_stays_above_floor() -> None:
 def test_segments_dev_corpus_stays_above_floor() -> None:
     if not corpora.CORPORA.exists():
         pytest.skip("shared corpora not available")
-    from bench.quality_extraction import segment_counts, segments_f1
+    from bench.scoring import segment_counts, segments_f1
 
     counts = [
-        segment_counts(case, extract_main_text(parse_html(case["html"])).text)
+        segment_counts(
+            extract_main_text(parse_html(case["html"])).text, case["with"], case["without"]
+        )
         for case in corpora.read_cases("segments", None)
     ]
     assert segments_f1(counts) >= 0.915  # 0.926 when written; trafilatura default: 0.923
