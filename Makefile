@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint bench-quality clean
+.PHONY: demo test lint bench-quality replay-scenario clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ demo: $(INSTALLED)
 	$(BIN)/article-worker demo
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check worker tests bench deploy
-	$(BIN)/ruff format --check worker tests bench deploy
+	$(BIN)/ruff check worker tests bench deploy scripts
+	$(BIN)/ruff format --check worker tests bench deploy scripts
 
 test: lint
 	$(BIN)/pytest
@@ -25,6 +25,9 @@ test: lint
 bench-quality: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[test,fast,bench]'
 	$(BIN)/python -m bench.quality
+
+replay-scenario: $(INSTALLED)
+	$(BIN)/python scripts/replay_scenario.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
