@@ -4,6 +4,7 @@ Streams line by line, so memory stays flat however long the file is.
 """
 
 import gzip
+import io
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+
+import zstandard
 
 from worker.pipeline import Enriched, PipelineOptions, process
 from worker.progress import Progress
@@ -30,10 +33,14 @@ class OfflineSummary:
 
 
 def open_input(path: str, stack: ExitStack) -> BinaryIO:
+    """Plain, gzip or zstd JSON lines by the file's ending; `-` is stdin. Streams, never loads."""
     if path == STDIO:
         return sys.stdin.buffer
     if path.endswith(".gz"):
         return stack.enter_context(gzip.open(path, "rb"))
+    if path.endswith(".zst"):
+        # zstandard's reader cannot iterate lines; a buffered reader on top can.
+        return stack.enter_context(io.BufferedReader(zstandard.open(path, "rb")))
     return stack.enter_context(open(path, "rb"))
 
 

@@ -33,6 +33,17 @@ def test_enriched_in_input_order_and_dead_letters_apart(tmp_path) -> None:
     assert letter["source"] == {"file": str(source), "line": 2}
 
 
+def test_zstd_input_is_read_as_json_lines(tmp_path) -> None:
+    import zstandard
+
+    source = tmp_path / "raw.jsonl.zst"
+    source.write_bytes(zstandard.compress(orjson.dumps(dict(GOOD, id="zst")) + b"\n"))
+    output = tmp_path / "out.jsonl"
+    summary = enrich_file(str(source), str(output), str(tmp_path / "dead.jsonl"), PipelineOptions())
+    assert summary.enriched == 1
+    assert orjson.loads(output.read_bytes())["id"] == "zst"
+
+
 def test_enrich_command_gives_the_same_record_as_the_core(seed_case) -> None:
     from worker.pipeline import Enriched, process
     from worker.records import Received
