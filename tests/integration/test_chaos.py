@@ -1,0 +1,81 @@
+"""The chaos scenarios of `bench/chaos.py` at CI size, on the real embedded broker: whatever
+happens to the workers, the broker or the output topic, every raw record comes out enriched or
+dead-lettered (lost = 0), and a record that comes out twice comes out as identical bytes."""
+
+from pathlib import Path
+
+import pytest
+
+from bench.chaos import (
+    SESSION_TIMEOUT_S,
+    SIGTERM_LIMIT_S,
+    Tally,
+    broker_outage,
+    kill_nine,
+    output_unavailable,
+    poison,
+    rebalance,
+    render,
+    sigterm,
+)
+
+pytestmark = pytest.mark.broker
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ARTICLE_WORKER_SESSION_TIMEOUT_S", SESSION_TIMEOUT_S)
+    return tmp_path
+
+
+def assert_nothing_lost(result: Tally, log_dir: Path) -> None:
+    print(render([result]))
+    if not result.sound:
+        for log in sorted(log_dir.glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-2000:]}")
+    assert result.lost == 0
+    assert result.conflicting == 0, "a record came out twice with different bytes"
+    assert result.enriched + result.dead_lettered == result.sent
+    assert result.problems == []
+
+
+async def test_kill_nine_loses_nothing(broker, log_dir) -> None:
+    result = await kill_nine(broker, log_dir, records=600, kills=3)
+    assert_nothing_lost(result, log_dir)
+    assert result.dead_lettered == 60  # one raw record in ten is poison
+
+
+async def test_rebalances_lose_nothing(broker, log_dir) -> None:
+    result = await rebalance(broker, log_dir, records=600, changes=4)
+    assert_nothing_lost(result, log_dir)
+    assert result.facts["workers"] >= 3
+
+
+async def test_sigterm_exits_zero_quickly_and_loses_nothing(broker, log_dir) -> None:
+    result = await sigterm(broker, log_dir, records=300, stops=2)
+    assert_nothing_lost(result, log_dir)
+    assert result.facts["exit_codes"] == [0, 0, 0, 0]  # one during start-up, two mid-stream, last
+    assert result.facts["slowest_stop_s"] < SIGTERM_LIMIT_S
+
+
+async def test_poison_gives_one_dead_letter_each_and_good_records_pass(broker, log_dir) -> None:
+    result = await poison(broker, log_dir, count=300)
+    assert_nothing_lost(result, log_dir)
+    assert (result.enriched, result.dead_lettered, result.duplicated) == (300, 300, 0)
+
+
+async def test_an_unavailable_output_holds_the_offset_and_loses_nothing(broker, log_dir) -> None:
+    result = await output_unavailable(broker, log_dir, records=150)
+    assert_nothing_lost(result, log_dir)
+    committed, pending = result.facts["committed"], result.facts["first_pending"]
+    assert any(committed.values()), "offsets before the failure must be committed"
+    for partition, offset in committed.items():
+        assert offset is None or offset <= pending[partition]
+    assert result.facts["blocked_stop_s"] < SIGTERM_LIMIT_S
+
+
+async def test_the_worker_waits_for_its_broker_and_survives_its_restart(log_dir) -> None:
+    result = await broker_outage(log_dir, records=150)
+    assert_nothing_lost(result, log_dir)
+    assert result.facts["alive_without_broker"] and result.facts["alive_at_end"]
+    assert result.facts["wait_logged"]
