@@ -28,7 +28,10 @@ def run(limit: int | None, only: list[str] | None) -> list[dict[str, Any]]:
     for name in BENCHMARKS:
         if only and not any(word in name for word in only):
             continue
-        rows.extend(importlib.import_module(name).measure(limit))
+        module = importlib.import_module(name)
+        rows.extend(module.measure(limit))
+        if hasattr(module, "measure_parsers"):  # the parser choice: lexbor vs lxml, parse only
+            rows.extend(module.measure_parsers(limit))
     return rows
 
 
@@ -50,7 +53,10 @@ def print_comparisons(rows: list[dict[str, Any]]) -> None:
     for (task, metric), group in groups.items():
         ours = [r for r in group if r["tool"].startswith(OURS)]
         for mine in ours:
-            for other in (r for r in group if not r["tool"].startswith(OURS)):
+            others = (
+                r for r in group if not r["tool"].startswith(OURS) and "floor" not in r["tool"]
+            )
+            for other in others:
                 speed = mine["pages_per_s"] / other["pages_per_s"] if other["pages_per_s"] else 0
                 print(
                     f"  {task:<24} {metric:<22} {mine['tool']} {mine['score']:.4f} vs "
