@@ -31,6 +31,7 @@ from bench.throughput_stream import (
 
 DEFAULT_RECORDS = 20_000
 QUICK_RECORDS = 200
+QUICK_PAGES_PER_CORPUS = 20  # building the full pools takes ~30 s; a smoke run needs a few pages
 HTML_SHARE = 0.3  # the realistic mix: 30 % HTML pages, 70 % text dumps
 # The user loop runs ~10 records/s on this mix; a prefix of the same mix is enough for its rate.
 USER_LOOP_RECORDS = 600
@@ -50,6 +51,10 @@ STREAM_CONFIGS = (
     StreamConfig("transport", "1. aiokafka consume->produce", transport_command, 1),
     StreamConfig("faust-default", "2a. faust passthrough, default", faust_default_command, 1),
     StreamConfig("faust-tuned", "2. faust passthrough, tuned app", faust_tuned_command, 1),
+    StreamConfig(
+        "faust-default-text", "2at. faust default, text dumps", faust_default_command, 1, True
+    ),
+    StreamConfig("faust-tuned-text", "2t. faust tuned, text dumps", faust_tuned_command, 1, True),
     StreamConfig("worker-rs", "3. full worker, langdetect-rs", worker_command("langdetect-rs"), 1),
     StreamConfig(
         "worker-rs-x2", "3x2. two workers, langdetect-rs", worker_command("langdetect-rs"), 2
@@ -168,6 +173,7 @@ def print_ratios(rates: dict[str, float]) -> None:
     ratio("3p/4p same with plain langdetect", "worker-plain", "core-plain", 0.8)
     ratio("2/1 tuned faust passthrough / aiokafka", "faust-tuned", "transport")
     ratio("2/2a tuned / default faust passthrough", "faust-tuned", "faust-default", 3.0)
+    ratio("2t/2at same on text dumps (~5 KB)", "faust-tuned-text", "faust-default-text", 3.0)
     ratio(
         "full worker (rs) / user loop (trafilatura+htmldate+langdetect)",
         "worker-rs",
@@ -181,9 +187,11 @@ def print_ratios(rates: dict[str, float]) -> None:
             print(f"- {name}: {rates[name]:,.0f} articles/s (target >= {target}: {verdict})")
 
 
-def build_records(count: int, html_share: float) -> tuple[list[BenchRecord], bool]:
+def build_records(
+    count: int, html_share: float, pages_per_corpus: int | None
+) -> tuple[list[BenchRecord], bool]:
     started = time.perf_counter()
-    pools = load_pools()
+    pools = load_pools(pages_per_corpus)
     records = list(mixed_records(pools, count, html_share))
     source = "the shared corpora" if pools.from_corpora else "the bundled samples (no corpora)"
     print(
@@ -212,7 +220,9 @@ async def run(args: argparse.Namespace) -> None:
         QUICK_RECORDS if args.quick and args.records is None else args.records or DEFAULT_RECORDS
     )
     wanted = set(args.only or (QUICK_CONFIGS if args.quick else [c.name for c in STREAM_CONFIGS]))
-    records, _ = build_records(count, args.html_share)
+    records, _ = build_records(
+        count, args.html_share, QUICK_PAGES_PER_CORPUS if args.quick else None
+    )
     text_records = [r for r in records if r.kind == "text"]
     log_dir = Path(args.log_dir or tempfile.mkdtemp(prefix="bench-throughput-"))
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -234,8 +244,11 @@ async def run(args: argparse.Namespace) -> None:
     backends = {"core-rs": "langdetect-rs"}
     if "worker-plain" in wanted:
         backends["core-plain"] = "langdetect"
+    profiled: OfflineRun | None = None
     for name, backend in backends.items():
-        core = run_core(records, backend)  # type: ignore[arg-type]
+        # The profiling wrappers cost microseconds against milliseconds per record.
+        core = run_core(records, backend, profile=args.profile and name == "core-rs")  # type: ignore[arg-type]
+        profiled = profiled or (core if core.stage_seconds else None)
         add(name, offline_row(f"4{'p' if 'plain' in name else ''}. core alone, {backend}", core))
     if "worker-rs-text" in wanted:
         add(
@@ -248,8 +261,8 @@ async def run(args: argparse.Namespace) -> None:
     print()
     print_table(rows)
     print_ratios(rates)
-    if args.profile:
-        print_profile(run_core(records, "langdetect-rs", profile=True))
+    if profiled is not None:
+        print_profile(profiled)
 
 
 def main() -> None:

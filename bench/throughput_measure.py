@@ -39,6 +39,29 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (the worker's core runs in a child process)."""
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except FileNotFoundError:
+            continue
+    return tree
+
+
+def tree_kib(pid: int, field_name: str) -> int:
+    """`status_kib` summed over the process tree."""
+    return sum(status_kib(member, field_name) or 0 for member in process_tree(pid))
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    return sum(cpu_seconds(member) for member in process_tree(pid))
+
+
 def child_pid(name: str) -> int | None:
     """Our own child process with this command name (the embedded Tansu broker)."""
     me = os.getpid()
@@ -64,8 +87,8 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(SAMPLE_EVERY_S):
-            sizes = [status_kib(pid, "VmRSS") for pid in self.pids]
-            self.samples.append((time.time() * 1000, sum(size or 0 for size in sizes)))
+            total = sum(tree_kib(pid, "VmRSS") for pid in self.pids)
+            self.samples.append((time.time() * 1000, total))
 
     def stop(self) -> None:
         self._stop.set()

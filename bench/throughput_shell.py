@@ -2,8 +2,9 @@
 
 `default`: a faust agent as the faust docs write one (faust's default settings, one event at a
 time, each send awaited) - the baseline the tuning is measured against.
-`tuned`: the worker's own app (worker/stream/app.py, all its tuning) with the core replaced by a
-forwarder, so the difference to the full worker is the core's cost alone.
+`tuned`: the worker's own app (worker/stream/app.py, all its tuning, the core's child process and
+its pipe included) with the core replaced by a forwarder, so the difference to the full worker is
+the core's cost alone.
 
 Run as a process by the throughput benchmark: `python -m bench.throughput_shell default|tuned ...`.
 """
@@ -11,6 +12,7 @@ Run as a process by the throughput benchmark: `python -m bench.throughput_shell 
 import argparse
 import sys
 import tempfile
+from functools import partial
 
 import faust
 
@@ -19,6 +21,7 @@ from worker.cli import main as worker_main
 from worker.pipeline import Enriched, PipelineOptions
 from worker.records import Received
 from worker.settings import Settings
+from worker.stream.budget import BudgetedCore
 
 
 def forward(received: Received, options: PipelineOptions) -> Enriched:
@@ -58,7 +61,10 @@ def run_default(broker: str, source: str, target: str, group: str, web_port: int
 def main() -> None:
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "tuned":
-        worker.stream.app.process = forward
+        # The core's child process imports the forwarder by module name, not as __main__.
+        from bench.throughput_shell import forward as importable_forward
+
+        worker.stream.app.BudgetedCore = partial(BudgetedCore, core=importable_forward)
         sys.argv = [sys.argv[0], *rest]
         sys.exit(worker_main())
     parser = argparse.ArgumentParser(description=__doc__)

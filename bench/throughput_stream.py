@@ -26,7 +26,8 @@ from bench.throughput_measure import (
     cpu_seconds,
     percentile,
     read_outputs,
-    status_kib,
+    tree_cpu_seconds,
+    tree_kib,
     wait_committed,
 )
 from worker.stream.broker import EmbeddedBroker, free_port
@@ -112,7 +113,7 @@ async def run_stream(
                 broker.bootstrap, GROUP, RAW, PARTITIONS, len(records), DONE_TIMEOUT_S
             ):
                 raise RuntimeError(f"{name}: not every record was committed; see {log_dir}")
-            consumer_cpu = sum(cpu_seconds(consumer.pid) for consumer in consumers)
+            consumer_cpu = sum(tree_cpu_seconds(consumer.pid) for consumer in consumers)
             broker_cpu = (cpu_seconds(broker_pid) if broker_pid else 0.0) - broker_cpu_before
             outputs = await read_outputs(
                 broker.bootstrap, [ENRICHED, DEAD_LETTER], len(records), DONE_TIMEOUT_S
@@ -127,7 +128,7 @@ async def run_stream(
                 broker.bootstrap, GROUP, RAW, PARTITIONS, total, DONE_TIMEOUT_S
             ):
                 raise RuntimeError(f"{name}: the paced records were not all committed")
-            peak = sum(status_kib(consumer.pid, "VmHWM") or 0 for consumer in consumers)
+            peak = sum(tree_kib(consumer.pid, "VmHWM") for consumer in consumers)
         finally:
             sampler.stop()
             for consumer in consumers:
