@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from worker.stream.broker import free_port
@@ -26,6 +27,7 @@ class WorkerProcess:
         self.web_port = free_port()
         self.extra_args = extra_args or []
         self._process: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0  # time.monotonic() of the last start
 
     def start(self) -> None:
         command = [
@@ -37,6 +39,7 @@ class WorkerProcess:
             str(self.web_port),
             *self.extra_args,
         ]
+        self.started_at = time.monotonic()
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(
                 command,
