@@ -2,6 +2,7 @@
 happens to the workers, the broker or the output topic, every raw record comes out enriched or
 dead-lettered (lost = 0), and a record that comes out twice comes out as identical bytes."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from bench.chaos import (
     render,
     sigterm,
 )
+from worker.stream.broker import free_port
+from worker.stream.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.broker
 # A stop abandons the records whose send was in flight: a handful, never a whole batch (200).
@@ -85,3 +88,13 @@ async def test_the_worker_waits_for_its_broker_and_survives_its_restart(log_dir)
     assert_nothing_lost(result, log_dir)
     assert result.facts["alive_without_broker"] and result.facts["alive_at_end"]
     assert result.facts["wait_logged"]
+
+
+async def test_sigterm_while_waiting_for_the_broker_exits_zero(log_dir) -> None:
+    waiting = WorkerProcess(f"kafka://127.0.0.1:{free_port()}", log_dir / "waiting.log")
+    waiting.start()
+    await asyncio.sleep(3)
+    assert waiting.running, "an unreachable broker must not end the worker"
+    assert waiting.stop() == 0
+    log = waiting.log_path.read_text()
+    assert "not reachable" in log and "stopped while waiting for the broker" in log
