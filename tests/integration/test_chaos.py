@@ -3,8 +3,10 @@ happens to the workers, the broker or the output topic, every raw record comes o
 dead-lettered (lost = 0), and a record that comes out twice comes out as identical bytes."""
 
 import asyncio
+import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from bench.chaos import (
@@ -19,10 +21,14 @@ from bench.chaos import (
     render,
     sigterm,
 )
+from tests.unit.test_pipeline import HTML_PAGE
 from worker.stream.broker import free_port
+from worker.stream.probe import RawMessage, produce, read_until
 from worker.stream.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.broker
+STALLING_WORKER = Path(__file__).with_name("stalling_worker.py")
+STALL_MARKER = "STALL-LANGUAGE-STEP"  # its MARKER; importing it would patch this process too
 # A stop abandons the records whose send was in flight: a handful, never a whole batch (200).
 DUPLICATES_PER_STOP = 25
 
@@ -98,3 +104,24 @@ async def test_sigterm_while_waiting_for_the_broker_exits_zero(log_dir) -> None:
     assert waiting.stop() == 0
     log = waiting.log_path.read_text()
     assert "not reachable" in log and "stopped while waiting for the broker" in log
+
+
+async def test_a_stalling_record_becomes_a_timeout_and_its_partition_moves_on(
+    broker, topics, start_worker, dead_letter_schema
+) -> None:
+    start_worker(["--record-timeout-s", "1"], entry_point=[sys.executable, str(STALLING_WORKER)])
+    stalled = dict(HTML_PAGE, id="stalled")
+    stalled["html"] = stalled["html"].replace("No one was hurt", f"{STALL_MARKER} No one was hurt")
+    sent = [
+        RawMessage(orjson.dumps(stalled), b"same-partition"),
+        RawMessage(orjson.dumps(HTML_PAGE), b"same-partition"),
+    ]
+    (partition, offset), after = await produce(broker.bootstrap, topics.raw, sent)
+    assert after == (partition, offset + 1)
+    outputs = await read_until(broker.bootstrap, [topics.enriched, topics.dead_letter], 2, 60)
+    by_topic = {output.topic: orjson.loads(output.value) for output in outputs}
+    letter = by_topic[topics.dead_letter]
+    dead_letter_schema.validate(letter)
+    assert (letter["error"]["code"], letter["error"]["stage"]) == ("timeout", "enrich")
+    assert letter["source"]["offset"] == offset
+    assert by_topic[topics.enriched]["source"]["offset"] == offset + 1
