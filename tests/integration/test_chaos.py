@@ -28,6 +28,8 @@ from worker.stream.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.broker
 STALLING_WORKER = Path(__file__).with_name("stalling_worker.py")
+# The longest piece of a payload a log line may hold (a dead letter's message is cut to 200).
+LOGGED_EXCERPT_CHARS = 200
 STALL_MARKER = "STALL-LANGUAGE-STEP"  # its MARKER; importing it would patch this process too
 # A stop abandons the records whose send was in flight: a handful, never a whole batch (200).
 DUPLICATES_PER_STOP = 25
@@ -125,3 +127,20 @@ async def test_a_stalling_record_becomes_a_timeout_and_its_partition_moves_on(
     assert (letter["error"]["code"], letter["error"]["stage"]) == ("timeout", "enrich")
     assert letter["source"]["offset"] == offset
     assert by_topic[topics.enriched]["source"]["offset"] == offset + 1
+
+
+async def test_payloads_reach_the_log_only_as_short_excerpts(broker, topics, start_worker) -> None:
+    worker = start_worker(["--log-level", "debug"])
+    secret = "S3CRET" * 2000
+    sent = [
+        RawMessage(orjson.dumps({"url": f"/{secret}", "text": secret}), b"bad-url"),
+        RawMessage(f'{{"url": "https://example.org/{secret}", "text": '.encode(), b"bad-json"),
+        RawMessage(orjson.dumps({"url": "https://example.org/a", "text": 5, "x": secret}), b"type"),
+    ]
+    await produce(broker.bootstrap, topics.raw, sent)
+    outputs = await read_until(broker.bootstrap, [topics.dead_letter], len(sent), 60)
+    assert len(outputs) == len(sent)
+    assert worker.stop() == 0
+    log = worker.log_path.read_text(errors="replace")
+    assert "dead letter" in log
+    assert "S3CRET" * (LOGGED_EXCERPT_CHARS // 6 + 1) not in log
