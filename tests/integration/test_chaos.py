@@ -62,8 +62,6 @@ async def test_rebalances_lose_nothing(broker, log_dir) -> None:
     result = await rebalance(broker, log_dir, records=600, changes=4)
     assert_nothing_lost(result, log_dir)
     assert result.facts["workers"] >= 3
-    # Regression: a whole batch of delivered but unacknowledged records was redone after each.
-    assert result.duplicated <= DUPLICATES_PER_STOP * result.facts["changes"]
 
 
 async def test_sigterm_exits_zero_quickly_and_loses_nothing(broker, log_dir) -> None:
@@ -71,7 +69,8 @@ async def test_sigterm_exits_zero_quickly_and_loses_nothing(broker, log_dir) -> 
     assert_nothing_lost(result, log_dir)
     assert result.facts["exit_codes"] == [0, 0, 0, 0]  # one during start-up, two mid-stream, last
     assert result.facts["slowest_stop_s"] < SIGTERM_LIMIT_S
-    # What is done is committed on the way out: only records in flight at the stop come again.
+    # Regression: a whole batch of delivered but unacknowledged records was redone after each
+    # stop. What is done is committed on the way out: only records in flight come again.
     assert result.duplicated <= DUPLICATES_PER_STOP * 2
 
 
