@@ -23,6 +23,7 @@ from bench.throughput_stream import (
     Command,
     StreamRun,
     faust_default_command,
+    faust_inline_command,
     faust_tuned_command,
     run_stream,
     transport_command,
@@ -51,10 +52,14 @@ STREAM_CONFIGS = (
     StreamConfig("transport", "1. aiokafka consume->produce", transport_command, 1),
     StreamConfig("faust-default", "2a. faust passthrough, default", faust_default_command, 1),
     StreamConfig("faust-tuned", "2. faust passthrough, tuned app", faust_tuned_command, 1),
+    StreamConfig("faust-inline", "2i. tuned app, core inline", faust_inline_command, 1),
     StreamConfig(
         "faust-default-text", "2at. faust default, text dumps", faust_default_command, 1, True
     ),
     StreamConfig("faust-tuned-text", "2t. faust tuned, text dumps", faust_tuned_command, 1, True),
+    StreamConfig(
+        "faust-inline-text", "2it. tuned, core inline, text dumps", faust_inline_command, 1, True
+    ),
     StreamConfig("worker-rs", "3. full worker, langdetect-rs", worker_command("langdetect-rs"), 1),
     StreamConfig(
         "worker-rs-x2", "3x2. two workers, langdetect-rs", worker_command("langdetect-rs"), 2
@@ -174,6 +179,8 @@ def print_ratios(rates: dict[str, float]) -> None:
     ratio("2/1 tuned faust passthrough / aiokafka", "faust-tuned", "transport")
     ratio("2/2a tuned / default faust passthrough", "faust-tuned", "faust-default", 3.0)
     ratio("2t/2at same on text dumps (~5 KB)", "faust-tuned-text", "faust-default-text", 3.0)
+    ratio("2i/2a faust tuning alone (core inline)", "faust-inline", "faust-default", 3.0)
+    ratio("2it/2at same on text dumps", "faust-inline-text", "faust-default-text", 3.0)
     ratio(
         "full worker (rs) / user loop (trafilatura+htmldate+langdetect)",
         "worker-rs",

@@ -5,6 +5,8 @@ time, each send awaited) - the baseline the tuning is measured against.
 `tuned`: the worker's own app (worker/stream/app.py, all its tuning, the core's child process and
 its pipe included) with the core replaced by a forwarder, so the difference to the full worker is
 the core's cost alone.
+`inline`: the same, with the forwarder called in the worker's own process: the faust tuning alone,
+without the per-record round trip to the core's child process.
 
 Run as a process by the throughput benchmark: `python -m bench.throughput_shell default|tuned ...`.
 """
@@ -27,6 +29,16 @@ from worker.stream.budget import BudgetedCore
 def forward(received: Received, options: PipelineOptions) -> Enriched:
     """The raw value as the 'enriched' record, so routing and publishing stay the worker's."""
     return Enriched(key=received.key or b"", value=received.value or b"", article={"language": ""})
+
+
+class InlineForwarder:
+    """Stands in for `BudgetedCore`: same call, no child process."""
+
+    def __init__(self, options: PipelineOptions, budget_s: float) -> None:
+        self.options = options
+
+    async def process(self, received: Received) -> Enriched:
+        return forward(received, self.options)
 
 
 def run_default(broker: str, source: str, target: str, group: str, web_port: int) -> None:
@@ -60,6 +72,10 @@ def run_default(broker: str, source: str, target: str, group: str, web_port: int
 
 def main() -> None:
     mode, rest = sys.argv[1], sys.argv[2:]
+    if mode == "inline":
+        worker.stream.app.BudgetedCore = InlineForwarder
+        sys.argv = [sys.argv[0], *rest]
+        sys.exit(worker_main())
     if mode == "tuned":
         # The core's child process imports the forwarder by module name, not as __main__.
         from bench.throughput_shell import forward as importable_forward

@@ -88,6 +88,10 @@ def faust_tuned_command(broker_url: str, web_port: int) -> list[str]:
     return ["-m", "bench.throughput_shell", "tuned", *_worker_args(broker_url, web_port)]
 
 
+def faust_inline_command(broker_url: str, web_port: int) -> list[str]:
+    return ["-m", "bench.throughput_shell", "inline", *_worker_args(broker_url, web_port)]
+
+
 def worker_command(backend: str) -> Command:
     def command(broker_url: str, web_port: int) -> list[str]:
         return ["-m", "worker", *_worker_args(broker_url, web_port), "--language-backend", backend]
