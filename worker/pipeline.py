@@ -1,13 +1,15 @@
 """The one entry point of the enrichment core: a received record in, an output record out.
 
-Pure: no Kafka, no clock, no I/O. The agents, the offline `enrich` command and replay all call
-`process`, so they cannot drift apart. Read top to bottom: decode, main text, dateline, language,
-publication date, record.
+Pure: no Kafka, no I/O, and the record depends on nothing but the input (stage timings are
+measured for metrics but kept out of the record). The agents, the offline `enrich` command and
+replay all call `process`, so they cannot drift apart. Read top to bottom: decode, main text,
+dateline, language, publication date, record.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from worker import PIPELINE_VERSION
@@ -48,6 +50,8 @@ class Enriched:
     key: bytes
     value: bytes
     article: dict[str, Any]
+    # Seconds spent in each stage; for metrics and profiling, never part of the record.
+    stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def headers(self) -> Headers:
@@ -65,6 +69,7 @@ class DeadLetter:
     headers: Headers
     error: RecordRejected
     truncated: bool
+    stage_seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 Outcome = Enriched | DeadLetter
@@ -72,23 +77,28 @@ Outcome = Enriched | DeadLetter
 
 def process(received: Received, options: PipelineOptions = PipelineOptions()) -> Outcome:
     """Never raises: whatever goes wrong becomes a dead letter naming the stage it failed in."""
+    timings: dict[str, float] = {}
     try:
-        raw = parse_raw_article(received.value, options.max_record_bytes)
-        article = enrich_article(raw, received, options)
-        with _stage(Stage.ENCODE):
-            return Enriched(key=article["id"].encode(), value=encode(article), article=article)
+        with _stage(Stage.DECODE, timings):
+            raw = parse_raw_article(received.value, options.max_record_bytes)
+        article = enrich_article(raw, received, options, timings)
+        with _stage(Stage.ENCODE, timings):
+            value = encode(article)
+        return Enriched(article["id"].encode(), value, article, timings)
     except RecordRejected as rejected:
-        return dead_letter(received, rejected)
+        return dead_letter(received, rejected, stage_seconds=timings)
     except _StepFailed as failed:
         cause = failed.__cause__
         message = f"{type(cause).__name__}: {cause}"[:MAX_MESSAGE_CHARS]
-        return dead_letter(
-            received, RecordRejected(ErrorCode.EXTRACTION_FAILED, failed.stage, message)
-        )
+        rejected = RecordRejected(ErrorCode.EXTRACTION_FAILED, failed.stage, message)
+        return dead_letter(received, rejected, stage_seconds=timings)
 
 
 def dead_letter(
-    received: Received, error: RecordRejected, keep_bytes: int | None = None
+    received: Received,
+    error: RecordRejected,
+    keep_bytes: int | None = None,
+    stage_seconds: dict[str, float] | None = None,
 ) -> DeadLetter:
     document = dead_letter_document(received, error, keep_bytes)
     return DeadLetter(
@@ -97,6 +107,7 @@ def dead_letter(
         headers=dead_letter_headers(received, error),
         error=error,
         truncated=document["original"]["truncated"],
+        stage_seconds=stage_seconds or {},
     )
 
 
@@ -109,17 +120,23 @@ class _StepFailed(Exception):
 
 
 @contextmanager
-def _stage(stage: Stage) -> Iterator[None]:
+def _stage(stage: Stage, timings: dict[str, float]) -> Iterator[None]:
+    """Tags an unexpected error with its stage, and times the stage whatever happens."""
+    started = time.perf_counter()
     try:
         yield
     except RecordRejected:
         raise
     except Exception as error:
         raise _StepFailed(stage) from error
+    finally:
+        timings[str(stage)] = time.perf_counter() - started
 
 
-def enrich_article(raw: RawArticle, received: Received, options: PipelineOptions) -> dict[str, Any]:
-    with _stage(Stage.MAIN_TEXT):
+def enrich_article(
+    raw: RawArticle, received: Received, options: PipelineOptions, timings: dict[str, float]
+) -> dict[str, Any]:
+    with _stage(Stage.MAIN_TEXT, timings):
         tree = parse_html(raw.html) if raw.html and raw.html.strip() else None
         main = _main_text(raw, tree)
     if not main.text.strip():
@@ -128,11 +145,11 @@ def enrich_article(raw: RawArticle, received: Received, options: PipelineOptions
             Stage.MAIN_TEXT,
             f"no article text left after removing chrome ({main.source})",
         )
-    with _stage(Stage.DATELINE):
+    with _stage(Stage.DATELINE, timings):
         dateline, body = split_dateline(main.text)
-    with _stage(Stage.LANGUAGE):
+    with _stage(Stage.LANGUAGE, timings):
         language = detect_language(body, options.language_backend)
-    with _stage(Stage.PUBLISHED_DATE):
+    with _stage(Stage.PUBLISHED_DATE, timings):
         published = find_published_date(
             url=raw.url,
             tree=tree,

@@ -70,6 +70,8 @@ async def test_ready_flips_and_metrics_count_what_was_done(broker, topics, start
     for code, count in Counter(code for code, _ in bad).items():
         assert samples[f'article_worker_dead_letters_total{{code="{code}"}}'] == count
     assert samples['article_worker_step_seconds_count{step="process"}'] == len(sent)
+    assert samples['article_worker_stage_seconds_count{stage="decode"}'] == len(sent)
+    assert samples['article_worker_stage_seconds_count{stage="main_text"}'] == 1
     assert samples["article_worker_broker_connected"] == 1
     assert worker.stop() == 0
 

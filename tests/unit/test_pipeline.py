@@ -49,6 +49,16 @@ def test_seed_case_exactly(seed_case, enriched_schema) -> None:
     assert article["source"] is None
 
 
+def test_every_stage_is_timed_outside_the_record(seed_case) -> None:
+    outcome = run(seed_case["raw"])
+    stages = ["decode", "main_text", "dateline", "language", "published_date", "encode"]
+    assert list(outcome.stage_seconds) == stages
+    assert all(seconds >= 0 for seconds in outcome.stage_seconds.values())
+    assert b"stage" not in outcome.value
+    rejected = run(b"[]")
+    assert list(rejected.stage_seconds) == ["decode"]
+
+
 def test_same_input_gives_identical_bytes(seed_case) -> None:
     origin = KafkaOrigin("articles.raw", 1, 7, 123)
     first, second = run(seed_case["raw"], origin), run(seed_case["raw"], origin)

@@ -123,7 +123,8 @@ def test_random_json(document: Any, enriched_schema, dead_letter_schema) -> None
 def test_random_article_shaped_records(
     document: dict[str, Any], enriched_schema, dead_letter_schema
 ) -> None:
-    check(orjson.dumps(document), enriched_schema, dead_letter_schema)
+    # Regression: orjson.dumps refused a drawn integer past 64 bits, failing the test itself.
+    check(json.dumps(document).encode(), enriched_schema, dead_letter_schema)
 
 
 @st.composite

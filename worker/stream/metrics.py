@@ -46,6 +46,14 @@ class WorkerMetrics:
             buckets=PROCESSING_BUCKETS,
             registry=self.registry,
         )
+        self.stage_seconds = Histogram(
+            "article_worker_stage_seconds",
+            "Time per record in each stage of the core (decode, main_text, dateline, language, "
+            "published_date, encode)",
+            ["stage"],
+            buckets=PROCESSING_BUCKETS,
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "article_worker_end_to_end_latency_seconds",
             "From the raw record's Kafka timestamp to its output being acknowledged",
@@ -68,6 +76,8 @@ class WorkerMetrics:
         self.consumed_count += 1
         self.step_seconds.labels("process").observe(process_s)
         self.step_seconds.labels("publish").observe(publish_s)
+        for stage, seconds in outcome.stage_seconds.items():
+            self.stage_seconds.labels(stage).observe(seconds)
         if isinstance(outcome, DeadLetter):
             self.dead_letters.labels(str(outcome.error.code)).inc()
             self.dead_letter_count += 1
