@@ -551,9 +551,15 @@ async def run_all(records: int, kills: int, poison_count: int, log_dir: Path) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--records", type=int, default=FULL_RECORDS)
-    parser.add_argument("--kills", type=int, default=FULL_KILLS)
-    parser.add_argument("--poison", type=int, default=FULL_POISON)
+    parser.add_argument(
+        "--records", type=int, default=FULL_RECORDS, help="raw records per scenario (10,000)"
+    )
+    parser.add_argument(
+        "--kills", type=int, default=FULL_KILLS, help="kills, and SIGTERM stops (4)"
+    )
+    parser.add_argument(
+        "--poison", type=int, default=FULL_POISON, help="poison payloads, each beside a good one"
+    )
     parser.add_argument("--logs", type=Path, help="worker and broker logs (default: a temp dir)")
     args = parser.parse_args()
     log_dir = args.logs or Path(tempfile.mkdtemp(prefix="article-worker-chaos-"))
