@@ -143,3 +143,27 @@ async def test_payloads_reach_the_log_only_as_short_excerpts(broker, topics, sta
     log = worker.log_path.read_text(errors="replace")
     assert "dead letter" in log
     assert "S3CRET" * (LOGGED_EXCERPT_CHARS // 6 + 1) not in log
+
+
+async def test_the_core_process_dies_with_a_killed_worker_even_mid_record(
+    broker, topics, start_worker
+) -> None:
+    """Regression: after kill -9 of the worker, a core stuck in a record ran on, orphaned."""
+    worker = start_worker(
+        ["--record-timeout-s", "120"], entry_point=[sys.executable, str(STALLING_WORKER)]
+    )
+    stalled = dict(HTML_PAGE, html=HTML_PAGE["html"].replace("No one", f"{STALL_MARKER} No one"))
+    await produce(broker.bootstrap, topics.raw, [RawMessage(orjson.dumps(stalled), b"stall")])
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+    for _ in range(300):
+        core_pids = [int(pid) for pid in children.read_text().split()]
+        if core_pids and "the core runs in process" in worker.log_path.read_text():
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(2)  # the record is in the core, stalled
+    worker.kill()
+    for _ in range(50):
+        if not any(Path(f"/proc/{pid}").exists() for pid in core_pids):
+            break
+        await asyncio.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in core_pids)

@@ -9,9 +9,12 @@ record's bytes travel inside them as data and are never unpickled as anything el
 """
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
+import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -32,6 +35,7 @@ STOP_TIMEOUT_S = 2.0
 RETRY_FIRST_DELAY_S = 0.5
 RETRY_MAX_DELAY_S = 30.0
 READY = "ready"
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # A record run once at start so the first real record finds the language profiles loaded.
 WARM_UP = Received(
     value=b'{"url": "https://warm-up.invalid/", "text": "The worker warms up its models."}',
@@ -146,7 +150,10 @@ async def _start_child(core: Core, options: PipelineOptions) -> tuple[BaseProces
     before anything is sent to it."""
     parent_end, child_end = CONTEXT.Pipe()
     child = CONTEXT.Process(
-        target=serve_core, args=(child_end, core, options), name="article-core", daemon=True
+        target=serve_core,
+        args=(child_end, core, options, os.getpid()),
+        name="article-core",
+        daemon=True,
     )
     child.start()
     child_end.close()
@@ -175,10 +182,13 @@ def _kill(child: BaseProcess, connection: Connection) -> None:
     child.join()
 
 
-def serve_core(connection: Connection, core: Core, options: PipelineOptions) -> None:
+def serve_core(
+    connection: Connection, core: Core, options: PipelineOptions, parent_pid: int
+) -> None:
     """The child: records in, outcomes out, until the parent closes its end or goes away."""
     # Ctrl-C reaches the whole process group; the child ends when the parent closes the pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent_pid)
     core(WARM_UP, options)
     try:
         connection.send(READY)
@@ -187,6 +197,18 @@ def serve_core(connection: Connection, core: Core, options: PipelineOptions) -> 
             connection.send(core(received, options))
     except (EOFError, OSError):
         return  # the parent closed its end (stopping, or over budget) or was killed
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """A parent killed with SIGKILL closes the pipe, but a child stuck in a record would only
+    read that after the record: ask Linux to kill the child with its parent instead. (Linux
+    ties this to the thread that started the child: the event loop's, which lives as long.)"""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(0)
 
 
 async def _readable(connection: Connection, timeout_s: float) -> bool:
