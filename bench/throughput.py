@@ -3,7 +3,8 @@ alone, measured in one run on the embedded broker and printed side by side with 
 
     .venv/bin/python -m bench.throughput                 # 20,000 records, every configuration
     .venv/bin/python -m bench.throughput --quick         # CI smoke: a few hundred records
-    .venv/bin/python -m bench.throughput --records 100000 --only worker-rs   # memory flatness
+    .venv/bin/python -m bench.throughput --records 100000 --only worker-rs --stream-only
+                                                         # memory after 10,000 vs 100,000
     .venv/bin/python -m bench.throughput --profile       # plus the core's time per stage
 
 The machine is shared and noisy: compare the rows of one run, not runs with each other.
@@ -248,8 +249,8 @@ async def run(args: argparse.Namespace) -> None:
         inputs = text_records if config.text_only else records
         result = await run_stream(config.name, config.command, config.processes, inputs, log_dir)
         add(config.name, stream_row(config.label, result))
-    backends = {"core-rs": "langdetect-rs"}
-    if "worker-plain" in wanted:
+    backends = {} if args.stream_only else {"core-rs": "langdetect-rs"}
+    if "worker-plain" in wanted and not args.stream_only:
         backends["core-plain"] = "langdetect"
     profiled: OfflineRun | None = None
     for name, backend in backends.items():
@@ -257,12 +258,12 @@ async def run(args: argparse.Namespace) -> None:
         core = run_core(records, backend, profile=args.profile and name == "core-rs")  # type: ignore[arg-type]
         profiled = profiled or (core if core.stage_seconds else None)
         add(name, offline_row(f"4{'p' if 'plain' in name else ''}. core alone, {backend}", core))
-    if "worker-rs-text" in wanted:
+    if "worker-rs-text" in wanted and not args.stream_only:
         add(
             "core-rs-text",
             offline_row("4t. core alone, rs, text dumps", run_core(text_records, "langdetect-rs")),
         )
-    if not args.quick and user_loop_available():
+    if not (args.quick or args.stream_only) and user_loop_available():
         loop = run_user_loop(records[: min(USER_LOOP_RECORDS, len(records))])
         add("user-loop", offline_row("5. user loop: trafilatura+htmldate+langdetect", loop))
     print()
@@ -286,6 +287,9 @@ def main() -> None:
         nargs="+",
         choices=[c.name for c in STREAM_CONFIGS],
         help="streaming configurations to run (the core runs always)",
+    )
+    parser.add_argument(
+        "--stream-only", action="store_true", help="skip the offline rows (core, user loop)"
     )
     parser.add_argument("--profile", action="store_true", help="print the core's time per stage")
     parser.add_argument("--log-dir", help="where the broker and consumer logs go")
