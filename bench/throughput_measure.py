@@ -12,6 +12,8 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from worker.stream.probe import output_reader
+
 # A pause longer than this between two outputs is a group join or a rebalance, not work: Tansu
 # makes every join wait half the session timeout (~5 s); no single record takes 2 s.
 IDLE_GAP_MS = 2000
@@ -135,14 +137,7 @@ async def read_outputs(
     bootstrap: str, topics: list[str], count: int, timeout_s: float
 ) -> list[Output]:
     """Every output record's key, broker timestamp and size (values are not kept: up to GBs)."""
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        fetch_max_bytes=64 << 20,
-        max_partition_fetch_bytes=32 << 20,
-    )
+    consumer = output_reader(bootstrap, topics)
     await consumer.start()
     found: list[Output] = []
     deadline = time.monotonic() + timeout_s

@@ -35,11 +35,9 @@ async def produce(
         await producer.stop()
 
 
-async def read_until(
-    bootstrap: str, topics: list[str], count: int, timeout_s: float
-) -> list[ConsumerRecord[bytes, bytes]]:
-    """Read the topics from the beginning until `count` records arrived or the time is up."""
-    consumer = AIOKafkaConsumer(
+def output_reader(bootstrap: str, topics: list[str]) -> AIOKafkaConsumer:
+    """A group-less consumer of whole topics from the start, with room for multi-MiB records."""
+    return AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap,
         group_id=None,
@@ -47,6 +45,13 @@ async def read_until(
         fetch_max_bytes=64 << 20,
         max_partition_fetch_bytes=32 << 20,
     )
+
+
+async def read_until(
+    bootstrap: str, topics: list[str], count: int, timeout_s: float
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Read the topics from the beginning until `count` records arrived or the time is up."""
+    consumer = output_reader(bootstrap, topics)
     await consumer.start()
     records: list[ConsumerRecord[bytes, bytes]] = []
     deadline = time.monotonic() + timeout_s
