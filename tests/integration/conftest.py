@@ -2,11 +2,11 @@
 
 import itertools
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bench.chaos import Topics
 from worker.stream.broker import EmbeddedBroker
 from worker.stream.worker_process import WorkerProcess
 
@@ -19,27 +19,6 @@ async def broker(tmp_path_factory) -> AsyncIterator[EmbeddedBroker]:
     log_path = tmp_path_factory.mktemp("broker") / "tansu.log"
     async with EmbeddedBroker(log_path=log_path) as running:
         yield running
-
-
-@dataclass(frozen=True)
-class Topics:
-    raw: str
-    enriched: str
-    dead_letter: str
-    group: str
-
-    @property
-    def args(self) -> list[str]:
-        return [
-            "--raw-topic",
-            self.raw,
-            "--enriched-topic",
-            self.enriched,
-            "--dead-letter-topic",
-            self.dead_letter,
-            "--group",
-            self.group,
-        ]
 
 
 @pytest.fixture
@@ -59,7 +38,7 @@ def start_worker(broker: EmbeddedBroker, topics: Topics, tmp_path: Path) -> Iter
         process = WorkerProcess(
             broker.url,
             tmp_path / f"worker-{len(started)}.log",
-            [*topics.args, *(extra_args or [])],
+            [*topics.worker_args(), *(extra_args or [])],
             entry_point,
         )
         process.start()
