@@ -169,10 +169,19 @@ DESCRIPTIVE_CLASS_PREFIXES = (
 
 # A start or end tag: "/" flag, name, self-closing "/" (linear: the attribute run stops at "<").
 TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,30})[^<>]*?(/?)>")
+# The same tags as TAG_RE, without the self-closing flag (no lazy attribute run to backtrack).
+TAG_NAME_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,30})[^<>]*>")
 # A start tag with at least 800 characters of attributes, room for 200 short ones (possessive
 # name: no backtracking into it).
 LONG_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*+)([^<>]{800,})")
-WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+# A word (a run of [a-z0-9]) that is a chrome word or starts with a chrome prefix.
+CHROME_WORD_RE = re.compile(
+    r"(?<![a-z0-9])(?:"
+    + "|".join(map(re.escape, CHROME_PREFIXES))
+    + "|(?:"
+    + "|".join(map(re.escape, sorted(CHROME_WORDS)))
+    + r")(?![a-z0-9]))"
+)
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
@@ -200,12 +209,19 @@ class Element(NamedTuple):
 
 
 def parse_html(html: str) -> LexborHTMLParser:
-    """Parse with lexbor (fast, HTML5-conformant); never raises, whatever the input."""
+    """Parse with lexbor (fast, HTML5-conformant); never raises, whatever the input.
+
+    The text is encoded as lexbor itself would, once: "<" and "=" are counted in the UTF-8
+    bytes (a byte count is several times faster than a count over a wide str).
+    """
     if not isinstance(html, str):
         html = ""
-    html = limit_attributes(limit_nesting(html))
+    data = html.encode("utf-8", "ignore")
+    if data.count(b"<") > NESTING_CHECK_TAGS or data.count(b"=") > ATTRIBUTE_CHECK_EQUALS:
+        html = limit_attributes(limit_nesting(html))
+        data = html.encode("utf-8", "ignore")
     try:
-        return LexborHTMLParser(html)
+        return LexborHTMLParser(data)
     except (UnicodeError, ValueError):
         return LexborHTMLParser(html.encode("utf-8", "replace").decode("utf-8"))
 
@@ -216,7 +232,7 @@ def limit_nesting(html: str) -> str:
     The HTML5 tree builder scans the stack of open elements on every block start tag, so
     parsing 100,000 nested <div>s takes minutes; no real page nests that deep.
     """
-    if html.count("<") <= NESTING_CHECK_TAGS:
+    if html.count("<") <= NESTING_CHECK_TAGS or not nests_too_deep(html):
         return html
     depth = 0
     dropped: dict[str, int] = {}
@@ -243,6 +259,23 @@ def limit_nesting(html: str) -> str:
         return html
     pieces.append(html[kept_from:])
     return "".join(pieces)
+
+
+def nests_too_deep(html: str) -> bool:
+    """Whether `limit_nesting` may drop a tag; False means it certainly keeps the page as is.
+
+    Counting self-closed tags as open only deepens the count, so a page that stays shallow
+    here stays shallow there; the greedy tag pattern scans several times faster.
+    """
+    depth = 0
+    for closing, name in TAG_NAME_RE.findall(html):
+        if closing:
+            depth = max(0, depth - 1)
+        elif name.lower() not in VOID_TAGS:
+            if depth >= MAX_NESTING:
+                return True
+            depth += 1
+    return False
 
 
 def limit_attributes(html: str) -> str:
@@ -282,21 +315,14 @@ def extract_main_text(tree: LexborHTMLParser) -> MainText:
 # --- stage 1: walk --------------------------------------------------------------------------------
 
 
-def class_words(value: str) -> list[str]:
-    """Lower-case words of a class/id value, camelCase split: "shareBar x" -> share, bar, x.
+def is_naming_token(token: str) -> bool:
+    """A lower-case class/id token that may name a widget.
 
     Descriptive classes ("tag-travel", "category-news", "has-sidebar") say what the element
     holds or how it is laid out, not that it is a widget, so they are left out; so are embeds
     ("social-media-embed"): a post the article quotes is part of the article.
     """
-    tokens = CAMEL_RE.sub("-", value).lower().split()
-    return [
-        word
-        for token in tokens
-        if not token.startswith(DESCRIPTIVE_CLASS_PREFIXES) and "embed" not in token
-        for word in WORD_SPLIT_RE.split(token)
-        if word
-    ]
+    return not token.startswith(DESCRIPTIVE_CLASS_PREFIXES) and "embed" not in token
 
 
 def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
@@ -315,9 +341,19 @@ def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
 
 @lru_cache(maxsize=CLASS_CACHE_SIZE)
 def names_look_like_chrome(names: str) -> bool:
-    """A class/id word names chrome (memoised: sites repeat the same class strings)."""
-    return not CHROME_CLASSES.isdisjoint(names.lower().split()) or any(
-        word in CHROME_WORDS or word.startswith(CHROME_PREFIXES) for word in class_words(names)
+    """A class/id word names chrome (memoised: sites repeat the same class strings).
+
+    Words are the lower-case alphanumeric runs of the tokens, camelCase split ("shareBar x" ->
+    share, bar, x). One regex search over all tokens rules out most values; only a value with
+    a chrome word somewhere has its tokens checked one by one.
+    """
+    lowered = names.lower()
+    if "widget" in lowered and not CHROME_CLASSES.isdisjoint(lowered.split()):
+        return True
+    # without upper case there is no camelCase to split (the common case, skips a regex)
+    words = lowered if lowered == names else CAMEL_RE.sub("-", names).lower()
+    return CHROME_WORD_RE.search(words) is not None and any(
+        CHROME_WORD_RE.search(token) for token in words.split() if is_naming_token(token)
     )
 
 
