@@ -112,3 +112,29 @@ def test_the_budget_defaults_to_five_seconds_and_comes_from_the_environment() ->
     assert load_settings(environ={}).record_timeout_s == 5.0
     environ = {"ARTICLE_WORKER_RECORD_TIMEOUT_S": "2.5"}
     assert load_settings(environ=environ).record_timeout_s == 2.5
+
+
+async def test_overlapping_records_each_get_their_own_answer(core) -> None:
+    markers = [f"number-{index}" for index in range(40)]
+    answers = await asyncio.gather(*(core.process(record(marker)) for marker in markers))
+    assert [marker in answer.article["body"] for marker, answer in zip(markers, answers)] == [
+        True
+    ] * len(markers)
+
+
+async def test_a_queued_records_budget_starts_when_the_core_is_free_for_it(core) -> None:
+    """Three records of 0.6 s sent together take 1.8 s, beyond the 1 s budget: each is still
+    within its own budget, counted from the previous record's answer."""
+    await core.process(record())  # the child's start is not what this test measures
+    answers = await asyncio.gather(*(core.process(record("SLOW")) for _ in range(3)))
+    assert all(isinstance(answer, Enriched) for answer in answers)
+
+
+async def test_records_queued_behind_a_stalled_one_are_enriched_by_the_next_core(core) -> None:
+    batch = [record("before"), record("STALL"), record("CRASH"), record("after")]
+    answers = await asyncio.gather(*(core.process(received) for received in batch))
+    assert isinstance(answers[0], Enriched) and "before" in answers[0].article["body"]
+    assert isinstance(answers[1], DeadLetter) and answers[1].error.code == ErrorCode.TIMEOUT
+    assert isinstance(answers[2], DeadLetter)
+    assert answers[2].error.code == ErrorCode.EXTRACTION_FAILED
+    assert isinstance(answers[3], Enriched) and "after" in answers[3].article["body"]

@@ -112,22 +112,31 @@ def build_app(settings: Settings) -> faust.App:
     @app.agent(raw_topic, name="enrich-articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
         async for events in stream.noack_take(BATCH_MAX_RECORDS, within=BATCH_WAIT_S):
+            batch = [received_from(event) for event in events]
+            # The whole batch goes to the core at once (it keeps a window of them queued for
+            # its process); answers come back in order.
+            answers = [asyncio.ensure_future(core.process(received)) for received in batch]
             pending: deque[tuple[EventT[Any, Any], asyncio.Future[None]]] = deque()
-            for event in events:
-                received = received_from(event)
-                started = time.perf_counter()
-                outcome = await core.process(received)
-                process_s = time.perf_counter() - started
-                delivery = asyncio.ensure_future(publish(received, outcome, process_s))
-                pending.append((event, delivery))
-                # Acknowledge, in order, what is already on the broker: a stop or a rebalance
-                # then abandons only undelivered records, not the whole batch (duplicates).
-                while pending and pending[0][1].done():
-                    delivered, done = pending.popleft()
-                    await done
-                    await stream.ack(delivered)
-                # Heartbeats, fetches and acks run between records, not once per batch.
-                await asyncio.sleep(0)
+            try:
+                answered = time.perf_counter()
+                for event, received, answer in zip(events, batch, answers, strict=True):
+                    outcome = await answer
+                    # The time this record held up the stream: from the previous answer to its own.
+                    now = time.perf_counter()
+                    process_s, answered = now - answered, now
+                    delivery = asyncio.ensure_future(publish(received, outcome, process_s))
+                    pending.append((event, delivery))
+                    # Acknowledge, in order, what is already on the broker: a stop or a
+                    # rebalance then abandons only undelivered records, not the whole batch.
+                    while pending and pending[0][1].done():
+                        delivered, done = pending.popleft()
+                        await done
+                        await stream.ack(delivered)
+                    # Heartbeats, fetches and acks run between records, not once per batch.
+                    await asyncio.sleep(0)
+            finally:
+                for answer in answers:
+                    answer.cancel()  # stopping mid-batch: the rest is abandoned, not committed
             for event, delivery in pending:
                 await delivery
                 await stream.ack(event)
