@@ -12,6 +12,7 @@ The machine is shared and noisy: compare the rows of one run, not runs with each
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -87,6 +88,7 @@ class Row:
     p99_ms: float | None = None
     peak_rss_kib: int | None = None
     note: str = ""
+    cpu_per_record_s: float | None = None  # of the consumers' processes and the broker
 
     @property
     def rate(self) -> float:
@@ -110,7 +112,7 @@ def _ms(value: float | None) -> str:
 
 
 def stream_row(label: str, run: StreamRun) -> Row:
-    per_k = 1000 / run.records
+    per_k = 1000 / max(run.cpu_records, 1)
     note = (
         f"CPU/1k rec: consumers {run.consumer_cpu_s * per_k:.2f} s, broker "
         f"{run.broker_cpu_s * per_k:.2f} s"
@@ -128,6 +130,7 @@ def stream_row(label: str, run: StreamRun) -> Row:
         run.p99_ms,
         run.peak_rss_kib,
         note,
+        (run.consumer_cpu_s + run.broker_cpu_s) / max(run.cpu_records, 1),
     )
 
 
@@ -152,7 +155,9 @@ def print_table(rows: list[Row]) -> None:
         print("| " + " | ".join(row.cells()) + " |")
 
 
-def print_ratios(rates: dict[str, float]) -> None:
+def print_ratios(rows: dict[str, Row]) -> None:
+    rates = {name: row.rate for name, row in rows.items()}
+
     def ratio(
         label: str,
         top: str,
@@ -189,6 +194,16 @@ def print_ratios(rates: dict[str, float]) -> None:
         10.0,
     )
     ratio("two workers / one worker", "worker-rs-x2", "worker-rs", 1.7)
+    one_worker = rows.get("worker-rs")
+    if one_worker is not None and one_worker.cpu_per_record_s:
+        # What scale-out can give at best here: all cores busy at one worker's CPU per record.
+        cores = len(os.sched_getaffinity(0))
+        ceiling = cores / one_worker.cpu_per_record_s
+        print(
+            f"- CPU ceiling: one worker needs {one_worker.cpu_per_record_s * 1000:.2f} ms of CPU"
+            f" per record (its processes + broker); {cores} cores allow at most "
+            f"{ceiling:,.0f} articles/s = {ceiling / one_worker.rate:.2f}x one worker"
+        )
     for name, target in (("worker-rs", 500), ("worker-rs-text", 1500)):
         if name in rates:
             verdict = "holds" if rates[name] >= target else "MISSED"
@@ -235,12 +250,10 @@ async def run(args: argparse.Namespace) -> None:
     log_dir = Path(args.log_dir or tempfile.mkdtemp(prefix="bench-throughput-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     print(f"logs in {log_dir}", flush=True)
-    rows: list[Row] = []
-    rates: dict[str, float] = {}
+    rows: dict[str, Row] = {}
 
     def add(name: str, row: Row) -> None:
-        rows.append(row)
-        rates[name] = row.rate
+        rows[name] = row
         print("  " + " | ".join(row.cells()), flush=True)
 
     for config in STREAM_CONFIGS:
@@ -267,8 +280,8 @@ async def run(args: argparse.Namespace) -> None:
         loop = run_user_loop(records[: min(USER_LOOP_RECORDS, len(records))])
         add("user-loop", offline_row("5. user loop: trafilatura+htmldate+langdetect", loop))
     print()
-    print_table(rows)
-    print_ratios(rates)
+    print_table(list(rows.values()))
+    print_ratios(rows)
     if profiled is not None:
         print_profile(profiled)
 

@@ -76,10 +76,13 @@ def child_pid(name: str) -> int | None:
 
 @dataclass
 class RssSampler:
-    """Samples the RSS of some processes in a thread, so RSS can be read at any output count."""
+    """Samples the RSS and CPU time of some processes in a thread, so both can be read at any
+    output count (CPU between two outputs leaves out start-up and group joins)."""
 
     pids: list[int]
-    samples: list[tuple[float, int]] = field(default_factory=list)  # (unix ms, summed KiB)
+    broker_pid: int | None = None
+    # (unix ms, summed RSS KiB of `pids`, their CPU seconds, the broker's CPU seconds)
+    samples: list[tuple[float, int, float, float]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -90,7 +93,9 @@ class RssSampler:
     def _run(self) -> None:
         while not self._stop.wait(SAMPLE_EVERY_S):
             total = sum(tree_kib(pid, "VmRSS") for pid in self.pids)
-            self.samples.append((time.time() * 1000, total))
+            cpu = sum(tree_cpu_seconds(pid) for pid in self.pids)
+            broker = cpu_seconds(self.broker_pid) if self.broker_pid else 0.0
+            self.samples.append((time.time() * 1000, total, cpu, broker))
 
     def stop(self) -> None:
         self._stop.set()
@@ -98,8 +103,19 @@ class RssSampler:
             self._thread.join()
 
     def at(self, moment_ms: float) -> int | None:
-        """The last sample taken at or before the moment (KiB)."""
-        before = [size for taken, size in self.samples if taken <= moment_ms]
+        """The RSS of the last sample taken at or before the moment (KiB)."""
+        sample = self._before(moment_ms)
+        return None if sample is None else sample[1]
+
+    def cpu_between(self, first_ms: float, last_ms: float) -> tuple[float, float]:
+        """CPU seconds of the processes and of the broker from one moment to another."""
+        first, last = self._before(first_ms), self._before(last_ms)
+        if first is None or last is None:
+            return 0.0, 0.0
+        return last[2] - first[2], last[3] - first[3]
+
+    def _before(self, moment_ms: float) -> tuple[float, int, float, float] | None:
+        before = [sample for sample in self.samples if sample[0] <= moment_ms]
         return before[-1] if before else None
 
 

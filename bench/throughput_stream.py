@@ -23,10 +23,8 @@ from bench.throughput_measure import (
     RssSampler,
     busy_window,
     child_pid,
-    cpu_seconds,
     percentile,
     read_outputs,
-    tree_cpu_seconds,
     tree_kib,
     wait_committed,
 )
@@ -57,8 +55,9 @@ class StreamRun:
     peak_rss_kib: int
     rss_at_tenth_kib: int | None
     rss_at_end_kib: int | None
-    consumer_cpu_s: float
+    consumer_cpu_s: float  # of the consumers' processes and children, over `cpu_records`
     broker_cpu_s: float
+    cpu_records: int
 
 
 def transport_command(broker_url: str, web_port: int) -> list[str]:
@@ -105,20 +104,16 @@ async def run_stream(
     async with EmbeddedBroker(log_path=log_dir / f"{name}-tansu.log") as broker:
         await broker.create_topics([RAW, ENRICHED, DEAD_LETTER], PARTITIONS)
         await _produce(broker.bootstrap, records, paced_per_s=None)
-        broker_pid = child_pid("tansu")
-        broker_cpu_before = cpu_seconds(broker_pid) if broker_pid else 0.0
         consumers = [
             _start(command, broker.url, log_dir / f"{name}-{n}.log") for n in range(processes)
         ]
-        sampler = RssSampler([consumer.pid for consumer in consumers])
+        sampler = RssSampler([consumer.pid for consumer in consumers], child_pid("tansu"))
         sampler.start()
         try:
             if not await wait_committed(
                 broker.bootstrap, GROUP, RAW, PARTITIONS, len(records), DONE_TIMEOUT_S
             ):
                 raise RuntimeError(f"{name}: not every record was committed; see {log_dir}")
-            consumer_cpu = sum(tree_cpu_seconds(consumer.pid) for consumer in consumers)
-            broker_cpu = (cpu_seconds(broker_pid) if broker_pid else 0.0) - broker_cpu_before
             outputs = await read_outputs(
                 broker.bootstrap, [ENRICHED, DEAD_LETTER], len(records), DONE_TIMEOUT_S
             )
@@ -142,6 +137,12 @@ async def run_stream(
         )
     latencies = [o.timestamp_ms - sent_ms[o.key] for o in everything if o.key in sent_ms]
     stamps = sorted(o.timestamp_ms for o in outputs)
+    # CPU per record over the outputs from the tenth to the last: no start-up, no group join.
+    tenth = len(stamps) // 10
+    consumer_cpu, broker_cpu = (
+        sampler.cpu_between(stamps[tenth], stamps[-1]) if stamps else (0.0, 0.0)
+    )
+    cpu_records = max(len(stamps) - 1 - tenth, 0)
     return StreamRun(
         name=name,
         records=window.records,
@@ -155,6 +156,7 @@ async def run_stream(
         rss_at_end_kib=sampler.at(stamps[-1]) if stamps else None,
         consumer_cpu_s=consumer_cpu,
         broker_cpu_s=broker_cpu,
+        cpu_records=cpu_records,
     )
 
 
