@@ -331,9 +331,11 @@ def looks_like_chrome(tag: str, attributes: dict[str, str | None]) -> bool:
         return True
     if not attributes:
         return False
-    if (attributes.get("role") or "").lower() in CHROME_ROLES:
+    role = attributes.get("role")
+    if role and role.lower() in CHROME_ROLES:
         return True
-    if "hidden" in attributes or HIDDEN_STYLE_RE.search((attributes.get("style") or "").lower()):
+    style = attributes.get("style")
+    if "hidden" in attributes or (style and HIDDEN_STYLE_RE.search(style.lower())):
         return True
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}"
     return names_look_like_chrome(names[:MAX_CLASS_CHARS])
@@ -408,16 +410,16 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                     chrome_like = looks_like_chrome(tag, attributes) or (
                         tag == "article" and bool(path) and elements[path[-1]].tag == "li"
                     )
-                    path.append(len(elements))
                     elements.append(
                         Element(
                             tag,
-                            path[-2] if len(path) > 1 else -1,
+                            path[-1] if path else -1,
                             attributes.get("class") or "",
                             chrome_like,
                             attributes.get("itemprop") == "articleBody",
                         )
                     )
+                    path.append(len(elements) - 1)
                 link_depth += is_link
                 frames.append((node, is_block, is_link))
                 node = child
@@ -443,9 +445,9 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 
 def is_long_text(text: str) -> bool:
     """At least GOOD_BLOCK_CHARS long, a CJK character counting CJK_CHAR_WEIGHT Latin ones."""
-    return (
-        len(text) >= GOOD_BLOCK_CHARS
-        or len(text) + (CJK_CHAR_WEIGHT - 1) * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
+    return len(text) >= GOOD_BLOCK_CHARS or (
+        not text.isascii()  # no CJK to count
+        and len(text) + (CJK_CHAR_WEIGHT - 1) * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
     )
 
 
