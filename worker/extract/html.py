@@ -196,6 +196,7 @@ class Block(NamedTuple):
     tag: str  # the nearest block-level element ("p", "li", "h2", "div", ...)
     element: int  # index of the innermost block-level element holding it, -1 at the top
     long: bool  # at least GOOD_BLOCK_CHARS (see `is_long_text`)
+    prose: bool  # a paragraph of running text (see `is_prose`)
 
 
 class Element(NamedTuple):
@@ -306,9 +307,9 @@ def extract_main_text(tree: LexborHTMLParser) -> MainText:
     if body is None:
         return MainText(title=title, text="", source="empty")
     blocks, elements = collect_blocks(body)
-    chrome = find_chrome(blocks, elements)
-    container, source = choose_container(blocks, elements, chrome)
-    kept = select_body_blocks(blocks, elements, chrome, container, title)
+    skip = under(blocks, elements, find_chrome(blocks, elements))
+    container, source = choose_container(blocks, elements, skip)
+    kept = select_body_blocks(blocks, elements, skip, container, title)
     return MainText(title=title, text="\n\n".join(block.text for block in kept), source=source)
 
 
@@ -380,7 +381,10 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
         text = " ".join("".join(parts).split())
         if text:
             innermost = path[-1] if path else -1
-            blocks.append(Block(text, link_chars, block_tags[-1], innermost, is_long_text(text)))
+            tag = block_tags[-1]
+            long = is_long_text(text)
+            prose = long and is_prose(text, link_chars, tag)
+            blocks.append(Block(text, link_chars, tag, innermost, long, prose))
         parts.clear()
         link_chars = 0
 
@@ -451,13 +455,10 @@ def is_long_text(text: str) -> bool:
     )
 
 
-def is_prose(block: Block) -> bool:
-    """Long enough and with few enough links to be a paragraph of running text."""
-    chars = len(block.text)
-    return (
-        block.long
-        and block.link_chars <= MAX_GOOD_LINK_DENSITY * chars
-        and (block.tag not in HEADING_TAGS or chars >= LEAD_HEADING_CHARS)
+def is_prose(text: str, link_chars: int, tag: str) -> bool:
+    """With few enough links to be a paragraph of running text, if long (`is_long_text`)."""
+    return link_chars <= MAX_GOOD_LINK_DENSITY * len(text) and (
+        tag not in HEADING_TAGS or len(text) >= LEAD_HEADING_CHARS
     )
 
 
@@ -474,7 +475,7 @@ def prose_per_element(blocks: list[Block], elements: list[Element], skip: list[b
     """Characters of prose blocks under each element (blocks flagged in `skip` not counted)."""
     own = [0] * len(elements)
     for block, skipped in zip(blocks, skip, strict=True):
-        if block.element >= 0 and not skipped and is_prose(block):
+        if block.element >= 0 and not skipped and block.prose:
             own[block.element] += len(block.text)
     return subtree_sums(own, elements)
 
@@ -503,7 +504,7 @@ def find_chrome(blocks: list[Block], elements: list[Element]) -> frozenset[int]:
     """Chrome-looking elements (and nested story cards) confirmed as chrome: those not holding
     most of the page's prose."""
     totals = prose_per_element(blocks, elements, [False] * len(blocks))
-    page_total = sum(len(b.text) for b in blocks if is_prose(b))
+    page_total = sum(len(b.text) for b in blocks if b.prose)
     cards = nested_story_cards(elements)
     return frozenset(
         index
@@ -517,8 +518,11 @@ def nested_story_cards(elements: list[Element]) -> set[int]:
     """<article>s side by side inside another <article>: teaser cards or comments.
 
     The HTML spec makes a nested <article> related content (a comment, a linked story); a lone
-    nested one is often the post's own body box, so only repeated siblings count.
+    nested one is often the post's own body box, so only repeated siblings count (so a card
+    takes three <article>s: most pages have one or none, and skip the pass).
     """
+    if [element.tag for element in elements].count("article") < 3:
+        return set()
     inside_article = [False] * len(elements)
     articles_under: dict[int, int] = {}
     for index, element in enumerate(elements):
@@ -543,13 +547,13 @@ def under(blocks: list[Block], elements: list[Element], marked: Collection[int])
 
 
 def choose_container(
-    blocks: list[Block], elements: list[Element], chrome: frozenset[int]
+    blocks: list[Block], elements: list[Element], skip: list[bool]
 ) -> tuple[int | None, str]:
-    """Element whose subtree is the article body, and the name of the rule that chose it."""
-    skip = under(blocks, elements, chrome)
+    """Element whose subtree is the article body, and the name of the rule that chose it;
+    blocks flagged in `skip` (under chrome) do not count."""
     totals = prose_per_element(blocks, elements, skip)
     page_total = sum(
-        len(b.text) for b, skipped in zip(blocks, skip, strict=True) if not skipped and is_prose(b)
+        len(b.text) for b, skipped in zip(blocks, skip, strict=True) if not skipped and b.prose
     )
     if page_total == 0:
         return None, "fallback-body"
@@ -579,13 +583,13 @@ def choose_container(
 def select_body_blocks(
     blocks: list[Block],
     elements: list[Element],
-    chrome: frozenset[int],
+    skip: list[bool],
     container: int | None,
     title: str | None,
 ) -> list[Block]:
     """The body's blocks: the container and its sibling parts, back to a lead paragraph, minus
-    chrome, headline, bylines, lone words and link lists, trimmed to prose at both ends."""
-    skip = under(blocks, elements, chrome)
+    chrome (blocks flagged in `skip`), headline, bylines, lone words and link lists, trimmed to
+    prose at both ends."""
     parts = body_parts(elements, container)
     inside = [
         i
@@ -660,12 +664,11 @@ def is_lone_word(block: Block) -> bool:
 
 def looks_like_byline(text: str) -> bool:
     """A short line of an author word and a name ("By Jane Doe", "Von Max Muster", "Autor: X")."""
-    words = text[: MAX_BYLINE_CHARS + 1].split()
+    if len(text) > MAX_BYLINE_CHARS:
+        return False
+    words = text.split()
     return (
-        len(text) <= MAX_BYLINE_CHARS
-        and len(words) > 1
-        and words[0].rstrip(":").lower() in BYLINE_WORDS
-        and words[1][:1].isupper()
+        len(words) > 1 and words[0].rstrip(":").lower() in BYLINE_WORDS and words[1][:1].isupper()
     )
 
 
@@ -709,7 +712,7 @@ def find_article_start(
         (
             index
             for index in range(first)
-            if not skip[index] and in_article[index] and is_prose(blocks[index])
+            if not skip[index] and in_article[index] and blocks[index].prose
         ),
         first,
     )
@@ -725,7 +728,7 @@ def find_lead_start(blocks: list[Block], skip: list[bool], first: int) -> int:
     gap = 0
     index = first - 1
     while index >= 0 and gap <= MAX_BRIDGED_GAP:
-        if not skip[index] and is_prose(blocks[index]):
+        if not skip[index] and blocks[index].prose:
             first, gap = index, 0
         else:
             gap += 1
