@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import corpora
+from worker.extract import chrome
 from worker.extract.chrome import (
     MAX_LINE_CHARS,
     Kind,
@@ -399,3 +400,79 @@ def test_any_text_gives_a_main_text(text: str) -> None:
     body = strip_chrome(text).text
     if body:
         assert all(p == " ".join(p.split()) and p for p in body.split("\n\n"))
+
+
+# --- pre-filters: a cheap test in front of a regex must accept every line the regex matches ----
+_PHRASES = sorted(
+    {
+        *chrome._INSERT_PHRASES,
+        *chrome._AD_LABELS,
+        *chrome._COMMENTS_PHRASES,
+        *chrome._COMMENTS_HEAD_WORDS,
+        *chrome._STOP_PHRASES,
+        *chrome._COPYRIGHT_MARKS,
+        *chrome._TRAILER_HEAD_PHRASES,
+        *chrome._TRAILER_START_PHRASES,
+        *chrome._BOILER_PHRASES,
+        *chrome._CAPTION_PHRASES,
+        *chrome._GALLERY_WORDS,
+        *chrome._BYLINE_PHRASES,
+        *chrome._RIGHTS_PHRASES,
+        *chrome._PROMO_PHRASES,
+        *chrome._CREDIT_AGENCIES,
+        *chrome._RELATIVE_STARTS,
+    }
+)
+_PREFILTERED: list[tuple[str, Any, Any]] = [
+    ("insert", chrome._may_start_with_phrase, chrome._INSERT_STARTS.match),
+    (
+        "ad label",
+        chrome._may_start_with_phrase,
+        lambda h: chrome._first_word(h) in chrome._AD_LABELS,
+    ),
+    ("comments", chrome._may_start_with_phrase, chrome._COMMENTS_STARTS.match),
+    ("comments head", chrome._may_start_with_phrase, chrome._COMMENTS_HEAD.match),
+    ("stop", chrome._may_start_with_phrase, chrome._STOP_STARTS.match),
+    ("trailer head", chrome._may_start_with_phrase, chrome._TRAILER_HEADS.match),
+    ("trailer start", chrome._may_start_with_phrase, chrome._TRAILER_STARTS.match),
+    ("boiler", chrome._may_start_with_phrase, chrome._BOILER_STARTS.match),
+    (
+        "caption",
+        chrome._may_start_with_phrase,
+        lambda h: chrome._CAPTION_STARTS.match(h.lstrip("([ ")),
+    ),
+    ("gallery", chrome._may_start_with_phrase, chrome._GALLERY_COUNTER.match),
+    ("byline", chrome._may_start_with_phrase, chrome._BYLINE_STARTS.match),
+    ("rights", chrome._may_reserve_rights, chrome._RIGHTS.search),
+    ("promo", chrome._PROMO_KEYS.search, chrome._PROMO.search),
+    ("credit", chrome._may_end_in_credit, chrome._CAPTION_ENDS.search),
+    ("stamp", lambda t: t.endswith(chrome._STAMP_ENDS), chrome._COMMENT_STAMP.search),
+    ("date hint", chrome._DIGIT.search, chrome._DATE_HINT.search),
+]
+
+
+def test_every_phrase_passes_the_prefilters() -> None:
+    assert all(len(key) >= 2 for key in chrome._LEADS if key[0].isalpha())  # keys rely on it
+    for phrase in _PHRASES:
+        for line in (phrase, f"{phrase}: x", f"([ 12 {phrase} (3) ]", f"photo: x / {phrase}"):
+            missed = [name for name, test, regex in _PREFILTERED if regex(line) and not test(line)]
+            assert missed == [], line
+
+
+_AROUND = st.sampled_from(["", " ", "(", "[ ", "12 ", "3 of 4", "© 2024 ", ": ", " / ", " said:"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_PHRASES), _AROUND, st.text(max_size=8), st.just("\n")),
+        max_size=6,
+    )
+)
+def test_prefilters_never_reject_a_match(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    for candidate in (line, line.lower()):
+        missed = [
+            name for name, test, regex in _PREFILTERED if regex(candidate) and not test(candidate)
+        ]
+        assert missed == []

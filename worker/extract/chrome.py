@@ -39,6 +39,7 @@ WRAP_FILL = 0.75  # a wrapped line is filled to the column minus one word (>= 75
 MIN_WRAPPED_SHARE = 0.5  # wrapped prose: most lines of 40+ characters are filled to the column
 MIN_LOWER_CONTINUATIONS = 0.3  # and go on mid-sentence: a third of next lines start lower-case
 PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
+LEAD_CHARS = 3  # line-start pre-filter key: 3 characters let 1 line in 4 through to the regexes
 MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word paragraph is text
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
 MAX_PROMO_UNITS = 40  # newsletter pitches are one or two sentences
@@ -110,120 +111,111 @@ def _phrases(*words: str) -> str:
 
 
 # Lines that are only this phrase (plus an optional count or colon) head a list of other stories.
-_TRAILER_HEADS = re.compile(
-    r"(?:"
-    + _phrases(
-        *("related", "related articles", "related stories", "related news", "related posts"),
-        *("related content", "related coverage", "related topics", "more from", "more on this"),
-        *("more on this story", "more stories", "more news", "most read", "most popular"),
-        *("most viewed", "trending", "trending now", "you may also like", "you might also like"),
-        *("recommended", "recommended for you", "read next", "up next", "what to read next"),
-        *("latest news", "top stories", "editor's picks", "sur le même sujet", "à lire aussi"),
-        *("a lire aussi", "les plus lus", "dans la même rubrique", "mehr zum thema"),
-        *("das könnte sie auch interessieren", "meistgelesen", "weitere artikel"),
-        *("te puede interesar", "lo más leído", "noticias relacionadas", "más noticias"),
-        *("ti potrebbe interessare", "i più letti", "più letti", "articoli correlati"),
-        *("leia também", "mais lidas", "veja também", "notícias relacionadas", "lees ook"),
-        *("meest gelezen", "gerelateerde artikelen", "читайте также", "похожие новости"),
-        *("самое читаемое", "другие новости", "相关新闻", "相关阅读", "热门新闻", "推荐阅读"),
-        *("اقرأ أيضا", "اقرأ أيضاً", "مقالات ذات صلة", "الأكثر قراءة", "about the author"),
-        *("explore further", "further reading", "see also", "über den autor", "über die autorin"),
-        *("beliebte beiträge", "ähnliche beiträge", "ähnliche artikel", "verwandte artikel"),
-        *("das könnte dich auch interessieren", "weitere beiträge", "à propos de l'auteur"),
-        *("articles similaires", "articles liés", "vous aimerez aussi", "à voir aussi"),
-        *("voir aussi", "sobre el autor", "artículos relacionados", "sull'autore"),
-        *("sobre o autor", "over de auteur", "об авторе", "we recommend", "don't miss"),
-        *("read this next", "most shared", "latest stories", "more to explore", "around the web"),
-        *("from the web", "from our partners", "promoted stories", "sponsored content"),
-        *("partner content", "related video", "related videos", "watch next"),
-        *("in case you missed it", "à découvrir", "les plus partagés", "nos partenaires"),
-        *("empfehlungen", "meistgelesene artikel", "top-artikel", "también te puede interesar"),
-        *("otras noticias", "recomendados", "potrebbe interessarti", "consigliati"),
-        *("você pode gostar", "você também pode gostar", "veja mais", "aanbevolen"),
-        *("ook interessant", "рекомендуем", "популярное", "推荐", "関連記事", "関連ニュース"),
-        *("人気記事", "おすすめ記事", "アクセスランキング", "polecane", "najczęściej czytane"),
-        *("zobacz również", "przeczytaj również"),
-    )
-    + r")\b[^\w]{0,3}$"
+_TRAILER_HEAD_PHRASES = (
+    *("related", "related articles", "related stories", "related news", "related posts"),
+    *("related content", "related coverage", "related topics", "more from", "more on this"),
+    *("more on this story", "more stories", "more news", "most read", "most popular"),
+    *("most viewed", "trending", "trending now", "you may also like", "you might also like"),
+    *("recommended", "recommended for you", "read next", "up next", "what to read next"),
+    *("latest news", "top stories", "editor's picks", "sur le même sujet", "à lire aussi"),
+    *("a lire aussi", "les plus lus", "dans la même rubrique", "mehr zum thema"),
+    *("das könnte sie auch interessieren", "meistgelesen", "weitere artikel"),
+    *("te puede interesar", "lo más leído", "noticias relacionadas", "más noticias"),
+    *("ti potrebbe interessare", "i più letti", "più letti", "articoli correlati"),
+    *("leia também", "mais lidas", "veja também", "notícias relacionadas", "lees ook"),
+    *("meest gelezen", "gerelateerde artikelen", "читайте также", "похожие новости"),
+    *("самое читаемое", "другие новости", "相关新闻", "相关阅读", "热门新闻", "推荐阅读"),
+    *("اقرأ أيضا", "اقرأ أيضاً", "مقالات ذات صلة", "الأكثر قراءة", "about the author"),
+    *("explore further", "further reading", "see also", "über den autor", "über die autorin"),
+    *("beliebte beiträge", "ähnliche beiträge", "ähnliche artikel", "verwandte artikel"),
+    *("das könnte dich auch interessieren", "weitere beiträge", "à propos de l'auteur"),
+    *("articles similaires", "articles liés", "vous aimerez aussi", "à voir aussi"),
+    *("voir aussi", "sobre el autor", "artículos relacionados", "sull'autore"),
+    *("sobre o autor", "over de auteur", "об авторе", "we recommend", "don't miss"),
+    *("read this next", "most shared", "latest stories", "more to explore", "around the web"),
+    *("from the web", "from our partners", "promoted stories", "sponsored content"),
+    *("partner content", "related video", "related videos", "watch next"),
+    *("in case you missed it", "à découvrir", "les plus partagés", "nos partenaires"),
+    *("empfehlungen", "meistgelesene artikel", "top-artikel", "también te puede interesar"),
+    *("otras noticias", "recomendados", "potrebbe interessarti", "consigliati"),
+    *("você pode gostar", "você também pode gostar", "veja mais", "aanbevolen"),
+    *("ook interessant", "рекомендуем", "популярное", "推荐", "関連記事", "関連ニュース"),
+    *("人気記事", "おすすめ記事", "アクセスランキング", "polecane", "najczęściej czytane"),
+    *("zobacz również", "przeczytaj również"),
 )
+_TRAILER_HEADS = re.compile(r"(?:" + _phrases(*_TRAILER_HEAD_PHRASES) + r")\b[^\w]{0,3}$")
 # Short lines starting so head a list of other stories: "More from the Daily Example".
-_TRAILER_STARTS = re.compile(
-    _phrases(
-        *("more from ", "more stories ", "more news ", "more in ", "mehr aus ", "mehr von "),
-        *("mehr zum thema ", "plus de ", "más de ", "más noticias ", "altri articoli "),
-        *("mais de ", "meer over ", "meer nieuws ", "другие новости ", "ещё по теме"),
-    )
+_TRAILER_START_PHRASES = (
+    *("more from ", "more stories ", "more news ", "more in ", "mehr aus ", "mehr von "),
+    *("mehr zum thema ", "plus de ", "más de ", "más noticias ", "altri articoli "),
+    *("mais de ", "meer over ", "meer nieuws ", "другие новости ", "ещё по теме"),
 )
+_TRAILER_STARTS = re.compile(_phrases(*_TRAILER_START_PHRASES))
 # Line starts after which the article is over (footer, comments).
-_STOP_STARTS = re.compile(
-    _phrases(
-        *("published in ", "first published", "originally published"),
-        *("this article was originally published", "disclaimer", "haftungsausschluss"),
-        *("this entry was posted", "dieser eintrag wurde veröffentlicht"),
-        *("dieser beitrag wurde veröffentlicht", "ce message a été publié"),
-        *("cette entrée a été publiée", "esta entrada fue publicada"),
-        *("questa voce è stata pubblicata", "esta entrada foi publicada"),
-        *("dit bericht is geplaatst", "zeige alle beiträge von", "view all posts by"),
-        *("posted in ", "filed under", "tags:", "tagged:", "tagged with", "topics:"),
-        *("schlagworte", "schlagwörter", "mots-clés", "mots clés", "etiquetas:", "argomenti:"),
-        *("trefwoorden", "теги:", "标签：", "الوسوم", "this article first appeared"),
-        *("this story first appeared", "this article appeared in", "a version of this article"),
-        *("this story was originally published", "dieser artikel erschien", "erstmals erschienen"),
-        *("cet article a été publié", "este artículo fue publicado", "publicado originalmente"),
-        *("questo articolo è stato pubblicato", "este artigo foi publicado"),
-        *("dit artikel verscheen", "статья опубликована"),
-    )
+_STOP_PHRASES = (
+    *("published in ", "first published", "originally published"),
+    *("this article was originally published", "disclaimer", "haftungsausschluss"),
+    *("this entry was posted", "dieser eintrag wurde veröffentlicht"),
+    *("dieser beitrag wurde veröffentlicht", "ce message a été publié"),
+    *("cette entrée a été publiée", "esta entrada fue publicada"),
+    *("questa voce è stata pubblicata", "esta entrada foi publicada"),
+    *("dit bericht is geplaatst", "zeige alle beiträge von", "view all posts by"),
+    *("posted in ", "filed under", "tags:", "tagged:", "tagged with", "topics:"),
+    *("schlagworte", "schlagwörter", "mots-clés", "mots clés", "etiquetas:", "argomenti:"),
+    *("trefwoorden", "теги:", "标签：", "الوسوم", "this article first appeared"),
+    *("this story first appeared", "this article appeared in", "a version of this article"),
+    *("this story was originally published", "dieser artikel erschien", "erstmals erschienen"),
+    *("cet article a été publié", "este artículo fue publicado", "publicado originalmente"),
+    *("questo articolo è stato pubblicato", "este artigo foi publicado"),
+    *("dit artikel verscheen", "статья опубликована"),
 )
+_STOP_STARTS = re.compile(_phrases(*_STOP_PHRASES))
 # Line starts that open a comment section.
-_COMMENTS_STARTS = re.compile(
-    _phrases(
-        *("leave a reply", "leave a comment", "post a comment", "add a comment"),
-        *("join the conversation", "show comments", "view comments", "top rated comments"),
-        *("laisser un commentaire", "réagir à cet article", "kommentar schreiben"),
-        *("deja un comentario", "deja tu comentario", "lascia un commento"),
-        *("deixe um comentário", "deixe seu comentário", "plaats een reactie"),
-        *("оставить комментарий", "发表评论", "أضف تعليق", "schreibe einen kommentar"),
-        *("kommentar verfassen", "écrire un commentaire", "escribe un comentario"),
-        *("scrivi un commento", "escreva um comentário", "laat een reactie achter"),
-        *("reactie plaatsen", "skomentuj", "dodaj komentarz", "some comments may be republished"),
-    )
+_COMMENTS_PHRASES = (
+    *("leave a reply", "leave a comment", "post a comment", "add a comment"),
+    *("join the conversation", "show comments", "view comments", "top rated comments"),
+    *("laisser un commentaire", "réagir à cet article", "kommentar schreiben"),
+    *("deja un comentario", "deja tu comentario", "lascia un commento"),
+    *("deixe um comentário", "deixe seu comentário", "plaats een reactie"),
+    *("оставить комментарий", "发表评论", "أضف تعليق", "schreibe einen kommentar"),
+    *("kommentar verfassen", "écrire un commentaire", "escribe un comentario"),
+    *("scrivi un commento", "escreva um comentário", "laat een reactie achter"),
+    *("reactie plaatsen", "skomentuj", "dodaj komentarz", "some comments may be republished"),
 )
+_COMMENTS_STARTS = re.compile(_phrases(*_COMMENTS_PHRASES))
 # A copyright sign: with a year it is the site's footer, without one a photo credit.
-_COPYRIGHT = re.compile(r"©|\(c\) |copyright")
+_COPYRIGHT_MARKS = ("©", "(c) ", "copyright")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Anywhere in a short line: rights reservations of copyright footers.
-_RIGHTS = re.compile(
-    _phrases(
-        *("all rights reserved", "tous droits réservés", "alle rechte vorbehalten"),
-        *("todos los derechos reservados", "tutti i diritti riservati"),
-        *("todos os direitos reservados", "alle rechten voorbehouden", "все права защищены"),
-        *("版权所有", "جميع الحقوق محفوظة", "wszelkie prawa zastrzeżone"),
-    )
+_RIGHTS_PHRASES = (
+    *("all rights reserved", "tous droits réservés", "alle rechte vorbehalten"),
+    *("todos los derechos reservados", "tutti i diritti riservati"),
+    *("todos os direitos reservados", "alle rechten voorbehouden", "все права защищены"),
+    *("版权所有", "جميع الحقوق محفوظة", "wszelkie prawa zastrzeżone"),
 )
+_RIGHTS = re.compile(_phrases(*_RIGHTS_PHRASES))
 # A whole line naming the comment section, with an optional count: "12 Comments", "[ 3 comments ]".
+_COMMENTS_HEAD_WORDS = (
+    *("comments", "comment", "kommentare", "commentaires", "comentarios", "commenti"),
+    *("comentários", "reacties", "reactions", "комментарии", "评论", "تعليقات", "komentarze"),
+    *("コメント",),
+)
 _COMMENTS_HEAD = re.compile(
-    r"[\[(]?\s?\d{0,6}\s?(?:"
-    + _phrases(
-        *("comments", "comment", "kommentare", "commentaires", "comentarios", "commenti"),
-        *("comentários", "reacties", "reactions", "комментарии", "评论", "تعليقات", "komentarze"),
-        *("コメント",),
-    )
-    + r")\s?(?:\(\d{1,6}\))?\s?[\])]?$"
+    r"[\[(]?\s?\d{0,6}\s?(?:" + _phrases(*_COMMENTS_HEAD_WORDS) + r")\s?(?:\(\d{1,6}\))?\s?[\])]?$"
 )
 # Line starts of in-body inserts pointing elsewhere, and ad slots; dropped without cost.
-_INSERT_STARTS = re.compile(
-    _phrases(
-        *("read more:", "read also:", "read more \u203a", "related:", "see also:", "also read:"),
-        *("recommended:", "lire aussi", "à lire aussi :", "a lire aussi :", "voir aussi :"),
-        *("lesen sie auch", "mehr zum thema:", "auch interessant:", "lee también"),
-        *("te puede interesar:", "leer más:", "ver también:", "leggi anche", "leia também:"),
-        *("leia mais:", "veja também:", "lees ook:", "lees meer:", "читайте также:"),
-        *("смотрите также:", "相关阅读\uff1a", "延伸阅读", "اقرأ أيضا:", "mira:", "lea también"),
-        *("lee además", "zobacz także", "czytaj także", "czytaj też", "czytaj więcej"),
-        *("story continues below", "article continues below", "continue reading below"),
-        *("scroll to continue",),
-    )
+_INSERT_PHRASES = (
+    *("read more:", "read also:", "read more \u203a", "related:", "see also:", "also read:"),
+    *("recommended:", "lire aussi", "à lire aussi :", "a lire aussi :", "voir aussi :"),
+    *("lesen sie auch", "mehr zum thema:", "auch interessant:", "lee también"),
+    *("te puede interesar:", "leer más:", "ver también:", "leggi anche", "leia também:"),
+    *("leia mais:", "veja também:", "lees ook:", "lees meer:", "читайте также:"),
+    *("смотрите также:", "相关阅读\uff1a", "延伸阅读", "اقرأ أيضا:", "mira:", "lea también"),
+    *("lee además", "zobacz także", "czytaj także", "czytaj też", "czytaj więcej"),
+    *("story continues below", "article continues below", "continue reading below"),
+    *("scroll to continue",),
 )
+_INSERT_STARTS = re.compile(_phrases(*_INSERT_PHRASES))
 # Whole lines that are ad slot labels.
 _AD_LABELS = frozenset(
     (
@@ -233,84 +225,96 @@ _AD_LABELS = frozenset(
     )
 )
 # Line starts (whole words) of share, follow, subscribe, login, consent and navigation chrome.
-_BOILER_STARTS = re.compile(
-    r"(?:"
-    + _phrases(
-        *("skip to", "zum inhalt", "direkt zum inhalt", "zur navigation", "aller au contenu"),
-        *("passer au contenu", "ir al contenido", "saltar al contenido", "vai al contenuto"),
-        *("salta al contenuto", "pular para o conteúdo", "ir para o conteúdo", "naar de inhoud"),
-        *("ga naar de inhoud", "перейти к содержанию", "перейти к основному", "跳到正文"),
-        *("跳至内容", "تخطى إلى المحتوى", "print", "drucken", "imprimer", "imprimir", "stampa"),
-        *("afdrukken", "печать", "next article", "previous article", "nächster artikel"),
-        *("vorheriger artikel", "article suivant", "article précédent", "jump to", "share"),
-        *("tweet", "email this", "print this", "follow us", "follow @", "subscribe", "sign up"),
-        *("sign in", "log in", "login", "register", "newsletter", "get our", "download the"),
-        *("click here", "we use cookies", "this site uses cookies", "this website uses cookies"),
-        *("accept cookies", "cookie", "privacy policy", "terms of use", "terms of service"),
-        *("back to top", "menu", "search", "home", "partager", "suivez-nous", "abonnez-vous"),
-        *("s'abonner", "se connecter", "inscrivez-vous", "nous utilisons des cookies", "teilen"),
-        *("folgen sie uns", "abonnieren", "anmelden", "wir verwenden cookies"),
-        *("diese website verwendet cookies", "compartir", "síguenos", "suscríbete"),
-        *("iniciar sesión", "utilizamos cookies", "condividi", "seguici", "iscriviti", "accedi"),
-        *("utilizziamo i cookie", "questo sito utilizza cookie", "compartilhe", "compartilhar"),
-        *("siga-nos", "assine", "entrar", "utilizamos cookies", "delen", "volg ons", "abonneer"),
-        *("inloggen", "wij gebruiken cookies", "deze website gebruikt cookies", "поделиться"),
-        *("подписывайтесь", "подписаться", "войти", "мы используем cookie", "分享到"),
-        *("この記事をシェア", "シェアする", "メインコンテンツへスキップ", "ログイン", "关注我们"),
-        *("登录", "شارك", "تابعونا", "اشترك", "teile diesen beitrag", "udostępnij"),
-    )
-    + r")(?!\w)"
+_BOILER_PHRASES = (
+    *("skip to", "zum inhalt", "direkt zum inhalt", "zur navigation", "aller au contenu"),
+    *("passer au contenu", "ir al contenido", "saltar al contenido", "vai al contenuto"),
+    *("salta al contenuto", "pular para o conteúdo", "ir para o conteúdo", "naar de inhoud"),
+    *("ga naar de inhoud", "перейти к содержанию", "перейти к основному", "跳到正文"),
+    *("跳至内容", "تخطى إلى المحتوى", "print", "drucken", "imprimer", "imprimir", "stampa"),
+    *("afdrukken", "печать", "next article", "previous article", "nächster artikel"),
+    *("vorheriger artikel", "article suivant", "article précédent", "jump to", "share"),
+    *("tweet", "email this", "print this", "follow us", "follow @", "subscribe", "sign up"),
+    *("sign in", "log in", "login", "register", "newsletter", "get our", "download the"),
+    *("click here", "we use cookies", "this site uses cookies", "this website uses cookies"),
+    *("accept cookies", "cookie", "privacy policy", "terms of use", "terms of service"),
+    *("back to top", "menu", "search", "home", "partager", "suivez-nous", "abonnez-vous"),
+    *("s'abonner", "se connecter", "inscrivez-vous", "nous utilisons des cookies", "teilen"),
+    *("folgen sie uns", "abonnieren", "anmelden", "wir verwenden cookies"),
+    *("diese website verwendet cookies", "compartir", "síguenos", "suscríbete"),
+    *("iniciar sesión", "utilizamos cookies", "condividi", "seguici", "iscriviti", "accedi"),
+    *("utilizziamo i cookie", "questo sito utilizza cookie", "compartilhe", "compartilhar"),
+    *("siga-nos", "assine", "entrar", "utilizamos cookies", "delen", "volg ons", "abonneer"),
+    *("inloggen", "wij gebruiken cookies", "deze website gebruikt cookies", "поделиться"),
+    *("подписывайтесь", "подписаться", "войти", "мы используем cookie", "分享到"),
+    *("この記事をシェア", "シェアする", "メインコンテンツへスキップ", "ログイン", "关注我们"),
+    *("登录", "شارك", "تابعونا", "اشترك", "teile diesen beitrag", "udostępnij"),
 )
+_BOILER_STARTS = re.compile(r"(?:" + _phrases(*_BOILER_PHRASES) + r")(?!\w)")
 # Anywhere in a line's start: newsletter and subscription promotions.
-_PROMO = re.compile(
-    _phrases(
-        *("newsletter", "unsubscribe", "follow us on", "follow him on", "follow her on"),
-        *("suivez-nous sur", "folgen sie uns auf", "síguenos en", "seguici su", "siga-nos no"),
-        *("volg ons op", "like this story", "like this article", "enjoyed this article"),
-        *("share this story", "share it with", "did you like", "gefällt dir"),
-        *("hat ihnen dieser artikel gefallen", "vous avez aimé cet article", "te ha gustado"),
-        *("ti è piaciuto", "gostou desta", "sign up here", "sign up now", "subscribe now"),
-        *("subscribe here", "subscribe to our", "click here", "abonnez-vous", "inscrivez-vous"),
-        *("jetzt abonnieren", "hier anmelden", "suscríbete", "iscriviti", "inscreva-se"),
-        *("assine já", "schrijf je in", "подпишитесь", "订阅", "protected by recaptcha"),
-    )
+_PROMO_PHRASES = (
+    *("newsletter", "unsubscribe", "follow us on", "follow him on", "follow her on"),
+    *("suivez-nous sur", "folgen sie uns auf", "síguenos en", "seguici su", "siga-nos no"),
+    *("volg ons op", "like this story", "like this article", "enjoyed this article"),
+    *("share this story", "share it with", "did you like", "gefällt dir"),
+    *("hat ihnen dieser artikel gefallen", "vous avez aimé cet article", "te ha gustado"),
+    *("ti è piaciuto", "gostou desta", "sign up here", "sign up now", "subscribe now"),
+    *("subscribe here", "subscribe to our", "click here", "abonnez-vous", "inscrivez-vous"),
+    *("jetzt abonnieren", "hier anmelden", "suscríbete", "iscriviti", "inscreva-se"),
+    *("assine já", "schrijf je in", "подпишитесь", "订阅", "protected by recaptcha"),
+)
+_PROMO = re.compile(_phrases(*_PROMO_PHRASES))
+# Pre-filter for _PROMO: a piece of each phrase that starts at a space or at a rare letter, so
+# the scan stops at few positions: the phrase from its first space, or a key of a one-word one.
+_PROMO_WORD_KEYS = ("wsletter", "bscribe", "-vous", "íbete", "viti", "-se", "шитесь", "订阅")
+_PROMO_KEYS = re.compile(
+    " (?:"
+    + _phrases(*sorted({p[p.index(" ") + 1 :] for p in _PROMO_PHRASES if " " in p}))
+    + ")|"
+    + _phrases(*_PROMO_WORD_KEYS)
 )
 # Line starts of photo captions and credits.
-_CAPTION_STARTS = re.compile(
-    _phrases(
-        *("photo:", "photo :", "photos:", "photograph:", "image:", "image credit", "picture:"),
-        *("photo by", "photos by", "photograph by", "foto von", "photo de"),
-        *("credit:", "credits:", "file photo", "above:", "top:", "pictured:", "illustration:"),
-        *("crédit photo", "crédits photo", "foto:", "bild:", "bildquelle", "imagen:"),
-        *("immagine:", "фото:", "图片", "صورة:"),
-    )
+_CAPTION_PHRASES = (
+    *("photo:", "photo :", "photos:", "photograph:", "image:", "image credit", "picture:"),
+    *("photo by", "photos by", "photograph by", "foto von", "photo de"),
+    *("credit:", "credits:", "file photo", "above:", "top:", "pictured:", "illustration:"),
+    *("crédit photo", "crédits photo", "foto:", "bild:", "bildquelle", "imagen:"),
+    *("immagine:", "фото:", "图片", "صورة:"),
 )
+_CAPTION_STARTS = re.compile(_phrases(*_CAPTION_PHRASES))
 # Gallery counters: "Image 3 of 5", "Foto 2 von 12", "1 / 8".
+_GALLERY_WORDS = (
+    *("image", "photo", "picture", "slide", "foto", "bild", "imagen", "immagine", "imagem"),
+    "afbeelding",
+)
 _GALLERY_COUNTER = re.compile(
-    r"(?:(?:image|photo|picture|slide|foto|bild|imagen|immagine|imagem|afbeelding)\s)?"
-    r"\d{1,3}\s?(?:of|von|de|di|van|/)\s?\d{1,3}$"
+    r"(?:(?:" + _phrases(*_GALLERY_WORDS) + r")\s)?\d{1,3}\s?(?:of|von|de|di|van|/)\s?\d{1,3}$"
 )
 # Credit endings: "(Photo: Jane Doe/AFP)", "| Getty Images"; not "told AFP." nor wire "(ANSA).".
+_CREDIT_AGENCIES = (
+    *("getty images", "afp", "reuters", "ap photo", "shutterstock", "istock", "epa", "dpa"),
+    *("ansa", "efe"),
+)
 _CAPTION_ENDS = re.compile(
     r"(?:[/|©:\u2014\u2013-]\s?|\bvia\s)(?:"
-    + _phrases(
-        *("getty images", "afp", "reuters", "ap photo", "shutterstock", "istock", "epa", "dpa"),
-        *("ansa", "efe"),
-    )
+    + _phrases(*_CREDIT_AGENCIES)
     + r")[^\w]{0,3}$|(?:photo(?:graph)?|foto|image|picture|credit|crédit|bild)s?\s?:[^.:]{1,60}$"
 )
 _SENTENCE_END = frozenset(".!?…:;。\uff01\uff1f؟।")  # with full-width ! and ?
 _CLOSERS = "\"'”\u2019»)]\u203a\uff09」』"  # quotes and brackets that may follow a full stop
 _CRUMB_SEPARATORS = (" \u203a ", " > ", " » ", " / ", " | ", " :: ")  # breadcrumbs and menu bars
-_BYLINE_STARTS = re.compile(
-    _phrases("by ", "par ", "von ", "por ", "di ", "door ", "от ", "автор", "بقلم", "作者", "记者")
+_BYLINE_PHRASES = (
+    *("by ", "par ", "von ", "por ", "di ", "door ", "от ", "автор"),
+    *("بقلم", "作者", "记者"),
 )
+_BYLINE_STARTS = re.compile(_phrases(*_BYLINE_PHRASES))
 _DATE_HINT = re.compile(r"\d{1,4}[-./:]\d{1,2}|\b(?:19|20)\d\d\b|\b\d{1,2}\s?(?:h|am|pm)\b")
 _CLOCK = re.compile(r"\b\d{1,2}[:h.]\d\d\b")  # 09:41, 14h05, 10.30
+_RELATIVE_STARTS = ("il y a", "vor", "hace", "há", "fa")  # "il y a 3 heures", "vor 2 Stunden"
 _RELATIVE_TIME = re.compile(
     r"\d{1,3}\s?(?:min|mins|minutes|h|hr|hrs|hours|hour|d|days|day|m)\b\.?\s?ago"
-    r"|\bago$|^(?:il y a|vor|hace|há|fa)\s\d"
+    r"|\bago$|^(?:" + _phrases(*_RELATIVE_STARTS) + r")\s\d"
 )
+_DIGIT = re.compile(r"\d")
 # The end of a comment's header: "Jane on September 12, 2018 at 4:47 pm said:".
 _COMMENT_STAMP = re.compile(
     r"(?:"
@@ -320,6 +324,7 @@ _COMMENT_STAMP = re.compile(
     )
     + r")\s?:$"
 )
+_STAMP_ENDS = (":", ":\n")  # "$" also matches before a final newline
 _WORD = re.compile(r"\w+")
 _CJK = re.compile("[\u3040-\u9fff\uf900-\ufaff]")  # kana, CJK ideographs, compatibility ideographs
 _BRAHMIC_UNSPACED = re.compile(
@@ -345,10 +350,22 @@ _DATE_WORDS = frozenset(
 )
 
 
+# Everything a line-start test can find at a letter starts with one of these 3-character keys;
+# phrases have at least 2 characters, and a 2-character one is a key of its own.
+_LEADS = frozenset(
+    phrase[:LEAD_CHARS]
+    for phrase in (
+        *(*_INSERT_PHRASES, *_AD_LABELS, *_COMMENTS_PHRASES, *_COMMENTS_HEAD_WORDS),
+        *(*_STOP_PHRASES, *_COPYRIGHT_MARKS, *_TRAILER_HEAD_PHRASES, *_TRAILER_START_PHRASES),
+        *(*_BOILER_PHRASES, *_CAPTION_PHRASES, *_GALLERY_WORDS, *_BYLINE_PHRASES),
+    )
+)
+
+
 def word_units(text: str) -> float:
     """Length in words; scripts written without spaces between words count characters."""
     tokens = text.split()
-    if not _UNSPACED.search(text):
+    if text.isascii() or not _UNSPACED.search(text):  # isascii is O(1): the flag of the string
         return float(len(tokens))
     cjk = len(_CJK.findall(text))
     brahmic = len(_BRAHMIC_UNSPACED.findall(text))
@@ -428,9 +445,50 @@ def _first_word(lower: str) -> str:
     return match.group() if match else ""
 
 
-def _is_cookie_notice(text: str, units: float) -> bool:
+def _may_start_with_phrase(head: str) -> bool:
+    """Pre-filter for every line-start test (phrases, ad labels, gallery counters, "©").
+
+    Their optional prefixes (brackets, spaces, counts, "©") are no letters, so a line opening
+    with a letter can only match with a listed phrase at its start.
+    """
+    return not head[:1].isalpha() or head[:LEAD_CHARS] in _LEADS or head[:2] in _LEADS
+
+
+def _has_copyright_mark(head: str) -> bool:
+    return "©" in head or "(c) " in head or "copyright" in head  # _COPYRIGHT_MARKS, unrolled
+
+
+def _may_reserve_rights(head: str) -> bool:
+    """Pre-filter for _RIGHTS: each of its phrases has a "v" or a non-ASCII character."""
+    return "v" in head or not head.isascii()
+
+
+def _may_end_in_credit(tail: str) -> bool:
+    """Pre-filter for _CAPTION_ENDS: a credit label ends in a colon, else an agency is named."""
+    return ":" in tail or _names_agency(tail)
+
+
+def _names_agency(tail: str) -> bool:
+    return (  # _CREDIT_AGENCIES, unrolled: ten substring tests cost less than one regex search
+        "getty images" in tail
+        or "afp" in tail
+        or "reuters" in tail
+        or "ap photo" in tail
+        or "shutterstock" in tail
+        or "istock" in tail
+        or "epa" in tail
+        or "dpa" in tail
+        or "ansa" in tail
+        or "efe" in tail
+    )
+
+
+def _is_cookie_notice(text: str, head: str, units: float) -> bool:
     """Consent banners are prose, but name cookies early and are not article-long."""
-    return units <= MAX_COOKIE_NOTICE_UNITS and "cookie" in text[:COOKIE_WINDOW].lower()
+    if units > MAX_COOKIE_NOTICE_UNITS:
+        return False
+    window = head if len(text) <= PATTERN_WINDOW else text[:COOKIE_WINDOW].lower()
+    return "cookie" in window
 
 
 def _reads_as_sentences(text: str) -> bool:
@@ -449,9 +507,11 @@ def _date_kind(lower: str, units: float) -> Kind | None:
     """DATE for a line that is mostly a date, TIME for a bare clock time, else None."""
     if units > MAX_DATE_LINE_UNITS or "@" in lower:  # "@": a tweet's signature, not a date line
         return None
-    if _RELATIVE_TIME.search(lower):
+    # _RELATIVE_TIME needs "ago" or one of its starts; _DATE_HINT needs a digit.
+    relative = "ago" in lower or lower.startswith(_RELATIVE_STARTS)
+    if relative and _RELATIVE_TIME.search(lower):
         return Kind.DATE
-    if not _DATE_HINT.search(lower):
+    if not _DIGIT.search(lower) or not _DATE_HINT.search(lower):
         return None
     words = _WORD.findall(lower)
     dated = [w for w in words if w.isdigit() or w in MONTHS or w in _DATE_WORDS]
@@ -463,49 +523,64 @@ def _date_kind(lower: str, units: float) -> Kind | None:
     return Kind.TIME if _CLOCK.search(lower) else None
 
 
+def _credit_or_stamp(text: str, head: str, units: float) -> Kind | None:
+    """CAPTION for a line ending in a photo credit, DATE for a comment's header, else None."""
+    tail = head if len(text) <= PATTERN_WINDOW else text[-PATTERN_WINDOW:].lower()
+    if _may_end_in_credit(tail) and _CAPTION_ENDS.search(tail):
+        return Kind.CAPTION
+    stamp = units <= MAX_STAMP_UNITS and tail.endswith(_STAMP_ENDS)
+    if stamp and _COMMENT_STAMP.search(tail) and _DATE_HINT.search(head):
+        return Kind.DATE
+    return None
+
+
 def classify_line(text: str) -> Line:
     """Kind of one dump line, judged on the line alone."""
     units = word_units(text)
+    return Line(text, _line_kind(text, units), units)
+
+
+def _line_kind(text: str, units: float) -> Kind:
+    """The first kind whose test the line passes, in order of precedence.
+
+    Regexes run behind pre-filters (necessary conditions for a match), as most lines are menu
+    items or prose that no pattern matches.
+    """
     head = text[:PATTERN_WINDOW].lower()
-    tail = text[-PATTERN_WINDOW:].lower()
     short = units <= MAX_MARKER_UNITS
-    if (short and _first_word(head) in _AD_LABELS) or _INSERT_STARTS.match(head):
-        return Line(text, Kind.INSERT, units)
-    if short and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
-        return Line(text, Kind.COMMENTS, units)
-    if _STOP_STARTS.match(head):
-        return Line(text, Kind.STOP, units)
-    if units <= MAX_FOOTER_UNITS and _RIGHTS.search(head):
-        return Line(text, Kind.STOP, units)
-    copyright_sign = _COPYRIGHT.match(head) or (
-        units <= MAX_FOOTER_UNITS and _COPYRIGHT.search(head)
-    )
-    if copyright_sign:
-        return Line(text, Kind.STOP if _YEAR.search(head) else Kind.CAPTION, units)
-    if short and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
-        return Line(text, Kind.TRAILER, units)
-    if (_BOILER_STARTS.match(head) and short) or _is_cookie_notice(text, units):
-        return Line(text, Kind.BOILER, units)
-    if units <= MAX_PROMO_UNITS and _PROMO.search(head):
-        return Line(text, Kind.BOILER, units)
-    if _CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head):
-        return Line(text, Kind.CAPTION, units)
-    if units <= MAX_CAPTION_UNITS and _CAPTION_ENDS.search(tail):
-        return Line(text, Kind.CAPTION, units)
-    if units <= MAX_STAMP_UNITS and _COMMENT_STAMP.search(tail) and _DATE_HINT.search(head):
-        return Line(text, Kind.DATE, units)
-    date_kind = _date_kind(head, units)
-    if date_kind is not None:
-        return Line(text, date_kind, units)
+    lead = _may_start_with_phrase(head)
+    if lead and ((short and _first_word(head) in _AD_LABELS) or _INSERT_STARTS.match(head)):
+        return Kind.INSERT
+    if lead and short and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
+        return Kind.COMMENTS
+    if lead and _STOP_STARTS.match(head):
+        return Kind.STOP
+    footer = units <= MAX_FOOTER_UNITS
+    if footer and _may_reserve_rights(head) and _RIGHTS.search(head):
+        return Kind.STOP
+    if head.startswith(_COPYRIGHT_MARKS) or (footer and _has_copyright_mark(head)):
+        return Kind.STOP if _YEAR.search(head) else Kind.CAPTION
+    if lead and short and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
+        return Kind.TRAILER
+    if (lead and short and _BOILER_STARTS.match(head)) or _is_cookie_notice(text, head, units):
+        return Kind.BOILER
+    if units <= MAX_PROMO_UNITS and _PROMO_KEYS.search(head) and _PROMO.search(head):
+        return Kind.BOILER
+    if lead and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
+        return Kind.CAPTION
+    kind = _credit_or_stamp(text, head, units) if units <= MAX_CAPTION_UNITS else None
+    kind = kind or _date_kind(head, units)
+    if kind is not None:
+        return kind
     if short and _BYLINE_STARTS.match(head):
-        return Line(text, Kind.BYLINE, units)
+        return Kind.BYLINE
     if text.endswith(("...", "…")) and units <= MAX_TEASER_UNITS:
-        return Line(text, Kind.TEASER, units)
+        return Kind.TEASER
     if _ends_sentence(text) and units >= MIN_PROSE_UNITS:
-        return Line(text, Kind.PROSE, units)
+        return Kind.PROSE
     if units >= LONG_LINE_UNITS and _reads_as_sentences(text):
-        return Line(text, Kind.PROSE, units)
-    return Line(text, Kind.SHORT, units)
+        return Kind.PROSE
+    return Kind.SHORT
 
 
 def line_weight(line: Line) -> float:
