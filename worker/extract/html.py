@@ -2,10 +2,12 @@
 
 Stages (small pure functions over the parsed tree, which is never mutated):
 1. `collect_blocks` walks the body once, iteratively, and cuts it into text blocks (paragraph-like
-   runs of text), recording every block-level element with a "looks like chrome" flag (by tag,
-   ARIA role, hidden style or class/id words) and its parent, and each block's innermost element.
-2. `find_chrome` confirms those flags only for elements holding a small share of the page's
-   prose, so a wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives.
+   runs of text), recording every block-level element and its parent, and each block's innermost
+   element.
+2. `find_chrome` finds the elements that look like chrome (by tag, ARIA role, hidden style or
+   class/id words) and confirms them only when they hold a small share of the page's prose, so a
+   wrapper misnamed "has-sidebar" or an ASP.NET page-wide <form> survives. Attributes are read
+   only where they can matter: not inside confirmed chrome, nor in wrappers of most of the text.
 3. `choose_container` picks the deepest element holding most of the remaining prose (an explicit
    itemprop=articleBody first).
 4. `select_body_blocks` joins the container's same-class siblings, widens back to a lead
@@ -200,13 +202,11 @@ class Block(NamedTuple):
 
 
 class Element(NamedTuple):
-    """An element met on the walk: what it is and whether it looks like chrome."""
+    """A block-level element met on the walk: what it is and where it sits."""
 
     tag: str
     parent: int  # index of the enclosing block-level element, -1 at the top
-    classes: str  # the class attribute, to tell sibling parts of one body
-    chrome_like: bool
-    article_body: bool  # itemprop="articleBody"
+    node: LexborNode  # for its attributes, read by the few stages that need them
 
 
 def parse_html(html: str) -> LexborHTMLParser:
@@ -307,7 +307,7 @@ def extract_main_text(tree: LexborHTMLParser) -> MainText:
     if body is None:
         return MainText(title=title, text="", source="empty")
     blocks, elements = collect_blocks(body)
-    skip = under(blocks, elements, find_chrome(blocks, elements))
+    skip = find_chrome(blocks, elements)
     container, source = choose_container(blocks, elements, skip)
     kept = select_body_blocks(blocks, elements, skip, container, title)
     return MainText(title=title, text="\n\n".join(block.text for block in kept), source=source)
@@ -363,8 +363,8 @@ def names_look_like_chrome(names: str) -> bool:
 def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
     """Cut the subtree under `root` into text blocks, walking iteratively (no recursion limit).
 
-    Block-level elements are recorded with their chrome look (they shape blocks and
-    containers); inline elements only matter for the link characters they hold.
+    Block-level elements are recorded (they shape blocks and containers); inline elements only
+    matter for the link characters they hold.
     """
     blocks: list[Block] = []
     elements: list[Element] = []
@@ -409,20 +409,7 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                     if parts:
                         flush()
                     block_tags.append(tag)
-                    attributes = node.attributes
-                    # an <article> inside a list item is a teaser card in a list of stories
-                    chrome_like = looks_like_chrome(tag, attributes) or (
-                        tag == "article" and bool(path) and elements[path[-1]].tag == "li"
-                    )
-                    elements.append(
-                        Element(
-                            tag,
-                            path[-1] if path else -1,
-                            attributes.get("class") or "",
-                            chrome_like,
-                            attributes.get("itemprop") == "articleBody",
-                        )
-                    )
+                    elements.append(Element(tag, path[-1] if path else -1, node))
                     path.append(len(elements) - 1)
                 link_depth += is_link
                 frames.append((node, is_block, is_link))
@@ -500,17 +487,31 @@ def subtree_sums(own: list[int], elements: list[Element]) -> list[int]:
     return totals
 
 
-def find_chrome(blocks: list[Block], elements: list[Element]) -> frozenset[int]:
-    """Chrome-looking elements (and nested story cards) confirmed as chrome: those not holding
-    most of the page's prose."""
+def find_chrome(blocks: list[Block], elements: list[Element]) -> list[bool]:
+    """Per block, whether it sits in confirmed chrome: a chrome-looking element (or nested story
+    card) not holding most of the page's prose.
+
+    Going down the parent links, an element inside confirmed chrome is covered whatever it
+    looks like, and one holding most of the prose is never chrome: neither has its attributes
+    read (over half of the elements are one or the other).
+    """
     totals = prose_per_element(blocks, elements, [False] * len(blocks))
-    page_total = sum(len(b.text) for b in blocks if b.prose)
+    limit = CHROME_MAX_SHARE * sum(len(b.text) for b in blocks if b.prose)
     cards = nested_story_cards(elements)
-    return frozenset(
-        index
-        for index, element in enumerate(elements)
-        if (element.chrome_like or index in cards)
-        and totals[index] <= CHROME_MAX_SHARE * page_total
+    covered = [False] * len(elements)
+    for index, element in enumerate(elements):
+        covered[index] = (element.parent >= 0 and covered[element.parent]) or (
+            totals[index] <= limit and (index in cards or is_chrome_like(elements, index))
+        )
+    return [block.element >= 0 and covered[block.element] for block in blocks]
+
+
+def is_chrome_like(elements: list[Element], index: int) -> bool:
+    """The element looks like chrome, or is an <article> inside a list item: a teaser card in a
+    list of stories."""
+    element = elements[index]
+    return looks_like_chrome(element.tag, element.node.attributes) or (
+        element.tag == "article" and element.parent >= 0 and elements[element.parent].tag == "li"
     )
 
 
@@ -560,7 +561,8 @@ def choose_container(
     marked = [
         index
         for index, element in enumerate(elements)
-        if element.article_body and totals[index] >= ARTICLE_BODY_SHARE * page_total
+        if totals[index] >= ARTICLE_BODY_SHARE * page_total
+        and element.node.attributes.get("itemprop") == "articleBody"
     ]
     if marked:
         return max(marked, key=totals.__getitem__), "itemprop-articleBody"
@@ -680,15 +682,19 @@ def body_parts(elements: list[Element], container: int | None) -> set[int]:
     """
     if container is None:
         return set()
-    parent = elements[container].parent
-    if parent < 0 or not elements[container].classes:
+    tag, parent = elements[container].tag, elements[container].parent
+    classes = class_of(elements[container])
+    if parent < 0 or not classes:
         return {container}
-    kind = (elements[container].tag, elements[container].classes)
     return {
         index
         for index, element in enumerate(elements)
-        if element.parent == parent and (element.tag, element.classes) == kind
+        if element.parent == parent and element.tag == tag and class_of(element) == classes
     }
+
+
+def class_of(element: Element) -> str:
+    return element.node.attributes.get("class") or ""
 
 
 def find_article_start(
