@@ -364,7 +364,11 @@ _LEADS = frozenset(
 
 def word_units(text: str) -> float:
     """Length in words; scripts written without spaces between words count characters."""
-    tokens = text.split()
+    return _units(text, text.split())
+
+
+def _units(text: str, tokens: list[str]) -> float:
+    """`word_units` of a line already split into its whitespace-separated tokens."""
     if text.isascii() or not _UNSPACED.search(text):  # isascii is O(1): the flag of the string
         return float(len(tokens))
     cjk = len(_CJK.findall(text))
@@ -379,11 +383,16 @@ def split_lines(text: str) -> list[str]:
     Dumps hard-wrapped at a fixed width (text browsers, wire copy) get their paragraphs rejoined
     first: otherwise every 70-character piece of a sentence would look like a menu item.
     """
+    return [" ".join(tokens) for tokens in _split_tokens(text)]
+
+
+def _split_tokens(text: str) -> list[list[str]]:
+    """The tokens of each line of `split_lines`: joined by spaces, they are the line."""
     raw = text[:MAX_INPUT_CHARS].splitlines()[:MAX_LINES]
     width = wrap_width(raw)
     blocks = raw if width is None else unwrap(raw, width)
-    lines = (" ".join(block[:MAX_LINE_CHARS].split()) for block in blocks)
-    return [line for line in lines if line]
+    lines = (block[:MAX_LINE_CHARS].split() for block in blocks)
+    return [tokens for tokens in lines if tokens]
 
 
 def wrap_width(raw: list[str]) -> int | None:
@@ -511,7 +520,8 @@ def _date_kind(lower: str, units: float) -> Kind | None:
     relative = "ago" in lower or lower.startswith(_RELATIVE_STARTS)
     if relative and _RELATIVE_TIME.search(lower):
         return Kind.DATE
-    if not _DIGIT.search(lower) or not _DATE_HINT.search(lower):
+    digit = _DIGIT.search(lower)  # every hint starts at a digit: search from the first one
+    if digit is None or not _DATE_HINT.search(lower, digit.start()):
         return None
     words = _WORD.findall(lower)
     dated = [w for w in words if w.isdigit() or w in MONTHS or w in _DATE_WORDS]
@@ -536,7 +546,11 @@ def _credit_or_stamp(text: str, head: str, units: float) -> Kind | None:
 
 def classify_line(text: str) -> Line:
     """Kind of one dump line, judged on the line alone."""
-    units = word_units(text)
+    return _classify(text, text.split())
+
+
+def _classify(text: str, tokens: list[str]) -> Line:
+    units = _units(text, tokens)
     return Line(text, _line_kind(text, units), units)
 
 
@@ -583,25 +597,28 @@ def _line_kind(text: str, units: float) -> Kind:
     return Kind.SHORT
 
 
+# What a line of each kind but prose adds to a candidate body (prose adds its length).
+_KIND_WEIGHTS = {
+    Kind.INSERT: 0.0,
+    Kind.ITEM: LIST_ITEM_WEIGHT,
+    Kind.CAPTION: -CAPTION_PENALTY,
+    Kind.DATE: -DATE_PENALTY,
+    Kind.TIME: -DATE_PENALTY,
+    Kind.BOILER: -BOILER_PENALTY,
+    Kind.TRAILER: -TRAILER_PENALTY,
+    Kind.SHORT: -SHORT_PENALTY,
+    Kind.BYLINE: -SHORT_PENALTY,
+    Kind.TEASER: -SHORT_PENALTY,
+    Kind.STOP: -SHORT_PENALTY,
+    Kind.COMMENTS: -SHORT_PENALTY,
+}
+
+
 def line_weight(line: Line) -> float:
     """Contribution of a line to a candidate body: prose adds its length, chrome costs."""
-    match line.kind:
-        case Kind.PROSE:
-            return line.units - PROSE_OFFSET
-        case Kind.INSERT:
-            return 0.0
-        case Kind.ITEM:
-            return LIST_ITEM_WEIGHT
-        case Kind.CAPTION:
-            return -CAPTION_PENALTY
-        case Kind.DATE | Kind.TIME:
-            return -DATE_PENALTY
-        case Kind.BOILER:
-            return -BOILER_PENALTY
-        case Kind.TRAILER:
-            return -TRAILER_PENALTY
-        case _:
-            return -SHORT_PENALTY
+    if line.kind is Kind.PROSE:
+        return line.units - PROSE_OFFSET
+    return _KIND_WEIGHTS[line.kind]
 
 
 def demote_repeated_prose(lines: list[Line]) -> list[Line]:
@@ -611,6 +628,8 @@ def demote_repeated_prose(lines: list[Line]) -> list[Line]:
     and the lines are left alone.
     """
     counts = Counter(line.text for line in lines if line.kind is Kind.PROSE)
+    if max(counts.values(), default=0) < 2:
+        return lines  # nothing repeats
     repeated = sum(line.units for line in lines if counts.get(line.text, 0) > 1)
     prose = sum(line.units for line in lines if line.kind is Kind.PROSE)
     if not repeated or repeated > MAX_REPEATED_SHARE * prose:
@@ -652,6 +671,9 @@ def listing_dates(lines: list[Line]) -> set[int]:
     return listing
 
 
+_RUN_BREAKS = (Kind.STOP, Kind.COMMENTS)
+
+
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     """[start, end) of the heaviest run of lines, cut at footers, story lists and comments.
 
@@ -665,7 +687,7 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     bar_for_new_run = 0.0
     total, start, gap = 0.0, 0, 0
     for index, line in enumerate(lines):
-        if line.kind in (Kind.STOP, Kind.COMMENTS) or index in listing:
+        if line.kind in _RUN_BREAKS or index in listing:
             if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] <= CLOSE_GAP:
                 if line.kind is Kind.COMMENTS:
                     break
@@ -678,7 +700,7 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
                 bar_for_new_run = max(bar_for_new_run, best[0] * CLOSED_FACTOR)
         weight = line_weight(line)
         gap = gap + 1 if weight < 0 else 0
-        total += weight * (1 + GAP_GROWTH * max(0, gap - 1))
+        total += weight * (1 + GAP_GROWTH * (gap - 1)) if gap > 1 else weight
         growing_best = best is not None and best[1] == start
         if total > (best[0] if growing_best else max(bar_for_new_run, best[0] if best else 0.0)):
             best = (total, start, index + 1)
@@ -761,17 +783,29 @@ def _title_terms(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.lower()) if len(word) >= MIN_TERM_CHARS}
 
 
+def _opening_words(text: str) -> set[str]:
+    """`_title_terms` of the story's opening, short words kept: the overlap with a line's terms
+    (4+ letter words, or CJK pairs that only text with CJK has) is the same, and faster to get."""
+    if _CJK.search(text):
+        return _title_terms(text)
+    return set(_WORD.findall(text.lower()))
+
+
 def find_title(lines: list[Line], body_start: int, body: str) -> str | None:
     """The headline: the line above the body sharing the most words with the story's opening.
 
     Headlines announce the lede; menus, bylines, captions and other stories' headlines share
     fewer of its words. Ties go to the line nearest the body; too little overlap, no headline.
     """
-    opening = _title_terms(body[:TITLE_CONTEXT_CHARS])
+    opening: set[str] | None = None  # computed for the first line with enough terms
     window = lines[max(0, body_start - TITLE_LOOKBACK) : body_start]
     best: tuple[int, str] | None = None
     for line in reversed(window):
         terms = _title_terms(line.text) if _headline_shaped(line) else set()
+        if len(terms) < MIN_SHARED_TERMS:
+            continue  # cannot share enough
+        if opening is None:
+            opening = _opening_words(body[:TITLE_CONTEXT_CHARS])
         shared = len(terms & opening)
         if shared < MIN_SHARED_TERMS or shared < MIN_TITLE_OVERLAP * len(terms):
             continue
@@ -801,7 +835,8 @@ def strip_chrome(text: str) -> MainText:
     """The article body of a plain-text page dump, with its headline when one stands out."""
     if not isinstance(text, str):
         return MainText(title=None, text="", source="not-text")
-    lines = demote_repeated_prose([classify_line(line) for line in split_lines(text)])
+    classified = [_classify(" ".join(tokens), tokens) for tokens in _split_tokens(text)]
+    lines = demote_repeated_prose(classified)
     lines = mark_announced_lists(lines)
     span = find_body_span(lines)
     if span is None:
