@@ -799,6 +799,8 @@ def find_title(tree: LexborHTMLParser) -> str | None:
 
     An <h1> is confirmed when it covers most of the cleaned title: a logo <h1> holding the
     site name also appears in "Headline | Site name" but is much shorter than the headline.
+    The first <h1> is looked up alone (the search stops there): it is usually the headline, and
+    only when it is not are the others collected from the whole page.
     """
     og = tree.css_first('meta[property="og:title"]')
     candidates = [
@@ -806,14 +808,22 @@ def find_title(tree: LexborHTMLParser) -> str | None:
         node_text(tree.css_first("title")),
     ]
     cleaned = [strip_site_name(c[:MAX_TITLE_CHARS]) for c in candidates if c]
+    first = node_text(tree.css_first("h1"))[:MAX_TITLE_CHARS]
+    if first and confirms(first, cleaned):
+        return first
     headings = [node_text(h1)[:MAX_TITLE_CHARS] for h1 in tree.css("h1")[:MAX_H1_CHECKED]]
     headings = [h for h in headings if h]
     for heading in headings:
-        if any(
-            heading.lower() in c.lower() and len(heading) >= H1_TITLE_COVER * len(c)
-            for c in cleaned
-        ):
+        if confirms(heading, cleaned):
             return heading
     if cleaned:
         return cleaned[0]
     return headings[0] if headings else None
+
+
+def confirms(heading: str, titles: list[str]) -> bool:
+    """One of the cleaned titles holds `heading`, which covers most of it."""
+    return any(
+        heading.lower() in title.lower() and len(heading) >= H1_TITLE_COVER * len(title)
+        for title in titles
+    )
