@@ -214,6 +214,7 @@ def parse_machine_date(value: str) -> datetime.date | None:
 
 
 _YEAR = re.compile(r"20\d\d|19\d\d")  # no look-arounds: this scans whole pages, keep it a fast scan
+_DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
 
 
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d\d)")
@@ -249,13 +250,21 @@ def dates_in_text(text: str, day_first: bool) -> Iterator[datetime.date]:
     two-digit year ("06.07.18") counts only in short texts such as a date element.
     """
     if len(text) <= SHORT_TEXT_CHARS:
-        matches: Iterable[re.Match[str]] = _DATE_IN_TEXT.finditer(text)
+        matches: Iterable[re.Match[str]] = (
+            _DATE_IN_TEXT.finditer(text) if _may_hold_date(text) else ()
+        )
     else:
         matches = _dates_around_years(text)
     for match in matches:
         found = _date_from_match(match, day_first)
         if found is not None:
             yield found
+
+
+def _may_hold_date(text: str) -> bool:
+    """False when no date pattern can match: all need a year "19.."/"20.." but the German short
+    year, which needs "<digit>.<digit>". Most short texts (element texts) fail these fast scans."""
+    return "19" in text or "20" in text or _DIGIT_DOT_DIGIT.search(text) is not None
 
 
 def _dates_around_years(text: str) -> Iterator[re.Match[str]]:
@@ -401,8 +410,11 @@ def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
 
 def _has_chrome_token(node: LexborNode) -> bool:
     attrs = node.attributes
-    tokens = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
-    return any(_CHROME_TOKEN.match(token) for token in tokens)
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    # a chrome word at a token's start is a chrome word somewhere: one scan rules most out
+    return _CHROME_TOKEN.search(names) is not None and any(
+        _CHROME_TOKEN.match(token) for token in names.split()
+    )
 
 
 # --- finders: structured data -------------------------------------------------------------------
