@@ -448,6 +448,20 @@ _PREFILTERED: list[tuple[str, Any, Any]] = [
     ("credit", chrome._may_end_in_credit, chrome._CAPTION_ENDS.search),
     ("stamp", lambda t: t.endswith(chrome._STAMP_ENDS), chrome._COMMENT_STAMP.search),
     ("date hint", chrome._DIGIT.search, chrome._DATE_HINT.search),
+    (
+        "unmarked credit",
+        lambda t: chrome._MARKS.search(t) or "via" in t,
+        chrome._CAPTION_ENDS.search,
+    ),
+    ("unmarked stamp", chrome._MARKS.search, chrome._COMMENT_STAMP.search),
+    (
+        "unmarked relative",
+        lambda t: chrome._MARKS.search(t) or "ago" in t,
+        chrome._RELATIVE_TIME.search,
+    ),
+    ("unmarked hint", chrome._MARKS.search, chrome._DATE_HINT.search),
+    ("unmarked teaser", chrome._MARKS.search, lambda t: t.endswith(("...", "…"))),
+    ("unmarked sentence", chrome._MARKS.search, chrome._ends_sentence),
 ]
 
 
@@ -459,7 +473,24 @@ def test_every_phrase_passes_the_prefilters() -> None:
             assert missed == [], line
 
 
-_AROUND = st.sampled_from(["", " ", "(", "[ ", "12 ", "3 of 4", "© 2024 ", ": ", " / ", " said:"])
+_AROUND = st.sampled_from(
+    [
+        "",
+        " ",
+        "(",
+        "[ ",
+        "12 ",
+        "3 of 4",
+        "© 2024 ",
+        ": ",
+        " / ",
+        " said:",
+        " via ",
+        "...",
+        "。",
+        "»",
+    ]
+)
 
 
 @settings(max_examples=2000, deadline=None)

@@ -302,6 +302,9 @@ _CAPTION_ENDS = re.compile(
 _SENTENCE_END = frozenset(".!?…:;。\uff01\uff1f؟।")  # with full-width ! and ?
 _CLOSERS = "\"'”\u2019»)]\u203a\uff09」』"  # quotes and brackets that may follow a full stop
 _CRUMB_SEPARATORS = (" \u203a ", " > ", " » ", " / ", " | ", " :: ")  # breadcrumbs and menu bars
+# What the credit, stamp, date, teaser and sentence-end tests need besides letters: a digit, a
+# separator of credits ("/", "|", "©", dashes, ":") or sentence punctuation.
+_MARKS = re.compile(r"[\d/|©\u2014\u2013\-" + "".join(map(re.escape, sorted(_SENTENCE_END))) + "]")
 _BYLINE_PHRASES = (
     *("by ", "par ", "von ", "por ", "di ", "door ", "от ", "автор"),
     *("بقلم", "作者", "记者"),
@@ -582,15 +585,18 @@ def _line_kind(text: str, units: float) -> Kind:
         return Kind.BOILER
     if lead and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
         return Kind.CAPTION
-    kind = _credit_or_stamp(text, head, units) if units <= MAX_CAPTION_UNITS else None
-    kind = kind or _date_kind(head, units)
+    # Without digits or punctuation, only "via" credits and "ago" dates remain possible below.
+    marked = len(text) > PATTERN_WINDOW or _MARKS.search(head) is not None
+    credit = units <= MAX_CAPTION_UNITS and (marked or "via" in head)
+    kind = _credit_or_stamp(text, head, units) if credit else None
+    kind = kind or (_date_kind(head, units) if marked or "ago" in head else None)
     if kind is not None:
         return kind
-    if short and _BYLINE_STARTS.match(head):
+    if lead and short and _BYLINE_STARTS.match(head):
         return Kind.BYLINE
-    if text.endswith(("...", "…")) and units <= MAX_TEASER_UNITS:
+    if marked and text.endswith(("...", "…")) and units <= MAX_TEASER_UNITS:
         return Kind.TEASER
-    if _ends_sentence(text) and units >= MIN_PROSE_UNITS:
+    if marked and _ends_sentence(text) and units >= MIN_PROSE_UNITS:
         return Kind.PROSE
     if units >= LONG_LINE_UNITS and _reads_as_sentences(text):
         return Kind.PROSE
