@@ -388,7 +388,7 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
         parts.clear()
         link_chars = 0
 
-    node: LexborNode | None = root.child
+    node: LexborNode | None = root.first_child
     while node is not None:
         tag = node.tag or "-"
         if tag == "-text":
@@ -398,7 +398,7 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
                 if link_depth:
                     link_chars += len(text.strip())
         elif tag[0] != "-":  # an element, not a comment, doctype or text
-            child = node.child
+            child = node.first_child
             if child is None or tag in SKIPPED_TAGS:
                 if parts and (tag in BLOCK_TAGS or tag == "br"):
                     flush()  # an empty block element still ends the text before it
