@@ -423,26 +423,28 @@ _PHRASES = sorted(
         *chrome._RELATIVE_STARTS,
     }
 )
+
+
+def _starts(test: int) -> Any:
+    return lambda head: chrome._start_tests(head) & test
+
+
 _PREFILTERED: list[tuple[str, Any, Any]] = [
-    ("insert", chrome._may_start_with_phrase, chrome._INSERT_STARTS.match),
-    (
-        "ad label",
-        chrome._may_start_with_phrase,
-        lambda h: chrome._first_word(h) in chrome._AD_LABELS,
-    ),
-    ("comments", chrome._may_start_with_phrase, chrome._COMMENTS_STARTS.match),
-    ("comments head", chrome._may_start_with_phrase, chrome._COMMENTS_HEAD.match),
-    ("stop", chrome._may_start_with_phrase, chrome._STOP_STARTS.match),
-    ("trailer head", chrome._may_start_with_phrase, chrome._TRAILER_HEADS.match),
-    ("trailer start", chrome._may_start_with_phrase, chrome._TRAILER_STARTS.match),
-    ("boiler", chrome._may_start_with_phrase, chrome._BOILER_STARTS.match),
+    ("ad label", _starts(chrome._AD_TEST), lambda h: chrome._first_word(h) in chrome._AD_LABELS),
+    ("insert", _starts(chrome._INSERT_TEST), chrome._INSERT_STARTS.match),
+    ("comments", _starts(chrome._COMMENTS_TEST), chrome._COMMENTS_STARTS.match),
+    ("comments head", _starts(chrome._COMMENTS_TEST), chrome._COMMENTS_HEAD.match),
+    ("stop", _starts(chrome._STOP_TEST), chrome._STOP_STARTS.match),
+    ("trailer head", _starts(chrome._TRAILER_TEST), chrome._TRAILER_HEADS.match),
+    ("trailer start", _starts(chrome._TRAILER_TEST), chrome._TRAILER_STARTS.match),
+    ("boiler", _starts(chrome._BOILER_TEST), chrome._BOILER_STARTS.match),
     (
         "caption",
-        chrome._may_start_with_phrase,
+        _starts(chrome._CAPTION_TEST),
         lambda h: chrome._CAPTION_STARTS.match(h.lstrip("([ ")),
     ),
-    ("gallery", chrome._may_start_with_phrase, chrome._GALLERY_COUNTER.match),
-    ("byline", chrome._may_start_with_phrase, chrome._BYLINE_STARTS.match),
+    ("gallery", _starts(chrome._CAPTION_TEST), chrome._GALLERY_COUNTER.match),
+    ("byline", _starts(chrome._BYLINE_TEST), chrome._BYLINE_STARTS.match),
     ("rights", chrome._may_reserve_rights, chrome._RIGHTS.search),
     ("promo", chrome._PROMO_KEYS.search, chrome._PROMO.search),
     ("credit", chrome._may_end_in_credit, chrome._CAPTION_ENDS.search),
@@ -466,7 +468,7 @@ _PREFILTERED: list[tuple[str, Any, Any]] = [
 
 
 def test_every_phrase_passes_the_prefilters() -> None:
-    assert all(len(key) >= 2 for key in chrome._LEADS if key[0].isalpha())  # keys rely on it
+    assert all(len(key) >= 2 for key in chrome._LEAD_KEYS)  # a line's 2 first characters suffice
     for phrase in _PHRASES:
         for line in (phrase, f"{phrase}: x", f"([ 12 {phrase} (3) ]", f"photo: x / {phrase}"):
             missed = [name for name, test, regex in _PREFILTERED if regex(line) and not test(line)]

@@ -353,15 +353,33 @@ _DATE_WORDS = frozenset(
 )
 
 
-# Everything a line-start test can find at a letter starts with one of these 3-character keys;
-# phrases have at least 2 characters, and a 2-character one is a key of its own.
-_LEADS = frozenset(
-    phrase[:LEAD_CHARS]
-    for phrase in (
-        *(*_INSERT_PHRASES, *_AD_LABELS, *_COMMENTS_PHRASES, *_COMMENTS_HEAD_WORDS),
-        *(*_STOP_PHRASES, *_COPYRIGHT_MARKS, *_TRAILER_HEAD_PHRASES, *_TRAILER_START_PHRASES),
-        *(*_BOILER_PHRASES, *_CAPTION_PHRASES, *_GALLERY_WORDS, *_BYLINE_PHRASES),
-    )
+# Line-start tests, as bits of a set: the ones a line's first characters leave possible.
+_AD_TEST, _INSERT_TEST, _COMMENTS_TEST, _STOP_TEST = 1, 2, 4, 8
+_TRAILER_TEST, _BOILER_TEST, _CAPTION_TEST, _BYLINE_TEST = 16, 32, 64, 128
+# Tests whose patterns allow a prefix that is no letter: "[3 comments]", "1 / 8", "(Photo: ...",
+# and the first word of "— Advertisement —". The other phrases all start with a letter.
+_PREFIXED_TESTS = _AD_TEST | _COMMENTS_TEST | _CAPTION_TEST
+
+
+def _lead_keys(*tests: tuple[int, tuple[str, ...] | frozenset[str]]) -> dict[str, int]:
+    """For the first LEAD_CHARS characters of each phrase (or a shorter phrase itself), the tests
+    with a phrase starting so."""
+    keys: dict[str, int] = {}
+    for test, phrases in tests:
+        for phrase in phrases:
+            keys[phrase[:LEAD_CHARS]] = keys.get(phrase[:LEAD_CHARS], 0) | test
+    return keys
+
+
+_LEAD_KEYS = _lead_keys(
+    (_AD_TEST, _AD_LABELS),
+    (_INSERT_TEST, _INSERT_PHRASES),
+    (_COMMENTS_TEST, _COMMENTS_PHRASES + _COMMENTS_HEAD_WORDS),
+    (_STOP_TEST, _STOP_PHRASES),
+    (_TRAILER_TEST, _TRAILER_HEAD_PHRASES + _TRAILER_START_PHRASES),
+    (_BOILER_TEST, _BOILER_PHRASES),
+    (_CAPTION_TEST, _CAPTION_PHRASES + _GALLERY_WORDS),
+    (_BYLINE_TEST, _BYLINE_PHRASES),
 )
 
 
@@ -457,13 +475,12 @@ def _first_word(lower: str) -> str:
     return match.group() if match else ""
 
 
-def _may_start_with_phrase(head: str) -> bool:
-    """Pre-filter for every line-start test (phrases, ad labels, gallery counters, "©").
-
-    Their optional prefixes (brackets, spaces, counts, "©") are no letters, so a line opening
-    with a letter can only match with a listed phrase at its start.
-    """
-    return not head[:1].isalpha() or head[:LEAD_CHARS] in _LEADS or head[:2] in _LEADS
+def _start_tests(head: str) -> int:
+    """The line-start tests that can match a line: by its first characters if it opens with a
+    letter (phrases have 2+ characters), else the ones that allow a prefix."""
+    if not head[:1].isalpha():
+        return _PREFIXED_TESTS
+    return _LEAD_KEYS.get(head[:LEAD_CHARS], 0) | _LEAD_KEYS.get(head[:2], 0)
 
 
 def _has_copyright_mark(head: str) -> bool:
@@ -565,25 +582,31 @@ def _line_kind(text: str, units: float) -> Kind:
     """
     head = text[:PATTERN_WINDOW].lower()
     short = units <= MAX_MARKER_UNITS
-    lead = _may_start_with_phrase(head)
-    if lead and ((short and _first_word(head) in _AD_LABELS) or _INSERT_STARTS.match(head)):
+    starts = _start_tests(head)
+    if starts & _AD_TEST and short and _first_word(head) in _AD_LABELS:
         return Kind.INSERT
-    if lead and short and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
+    if starts & _INSERT_TEST and _INSERT_STARTS.match(head):
+        return Kind.INSERT
+    comments = starts & _COMMENTS_TEST and short
+    if comments and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
         return Kind.COMMENTS
-    if lead and _STOP_STARTS.match(head):
+    if starts & _STOP_TEST and _STOP_STARTS.match(head):
         return Kind.STOP
     footer = units <= MAX_FOOTER_UNITS
     if footer and _may_reserve_rights(head) and _RIGHTS.search(head):
         return Kind.STOP
     if head.startswith(_COPYRIGHT_MARKS) or (footer and _has_copyright_mark(head)):
         return Kind.STOP if _YEAR.search(head) else Kind.CAPTION
-    if lead and short and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
+    trailer = starts & _TRAILER_TEST and short
+    if trailer and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
         return Kind.TRAILER
-    if (lead and short and _BOILER_STARTS.match(head)) or _is_cookie_notice(text, head, units):
+    boiler = starts & _BOILER_TEST and short and _BOILER_STARTS.match(head)
+    if boiler or _is_cookie_notice(text, head, units):
         return Kind.BOILER
     if units <= MAX_PROMO_UNITS and _PROMO_KEYS.search(head) and _PROMO.search(head):
         return Kind.BOILER
-    if lead and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
+    caption = starts & _CAPTION_TEST
+    if caption and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
         return Kind.CAPTION
     # Without digits or punctuation, only "via" credits and "ago" dates remain possible below.
     marked = len(text) > PATTERN_WINDOW or _MARKS.search(head) is not None
@@ -592,7 +615,7 @@ def _line_kind(text: str, units: float) -> Kind:
     kind = kind or (_date_kind(head, units) if marked or "ago" in head else None)
     if kind is not None:
         return kind
-    if lead and short and _BYLINE_STARTS.match(head):
+    if starts & _BYLINE_TEST and short and _BYLINE_STARTS.match(head):
         return Kind.BYLINE
     if marked and text.endswith(("...", "…")) and units <= MAX_TEASER_UNITS:
         return Kind.TEASER
