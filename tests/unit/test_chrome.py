@@ -470,7 +470,8 @@ _PREFILTERED: list[tuple[str, Any, Any]] = [
 def test_every_phrase_passes_the_prefilters() -> None:
     assert all(len(key) >= 2 for key in chrome._LEAD_KEYS)  # a line's 2 first characters suffice
     for phrase in _PHRASES:
-        for line in (phrase, f"{phrase}: x", f"([ 12 {phrase} (3) ]", f"photo: x / {phrase}"):
+        lines = (phrase, f"{phrase}: x", f"([ 12 {phrase} (3) ]", f"photo: x / {phrase})).\n")
+        for line in lines:
             missed = [name for name, test, regex in _PREFILTERED if regex(line) and not test(line)]
             assert missed == [], line
 

@@ -96,6 +96,10 @@ class Kind(Enum):
     STOP = "stop"  # the article is over: "Published in ...", copyright
     COMMENTS = "comments"  # the comment section starts: "12 Comments", "Leave a reply"
 
+    # Members are singletons: hash by identity, in C, not by name in Python (Enum's own) as the
+    # stages look kinds up in sets and tables for every line.
+    __hash__ = object.__hash__
+
 
 @dataclass(frozen=True, slots=True)
 class Line:
@@ -194,6 +198,7 @@ _RIGHTS_PHRASES = (
     *("版权所有", "جميع الحقوق محفوظة", "wszelkie prawa zastrzeżone"),
 )
 _RIGHTS = re.compile(_phrases(*_RIGHTS_PHRASES))
+_RIGHTS_KEYS = ("права", "版权所有", "الحقوق", "prawa")  # in the phrases without a "v"
 # A whole line naming the comment section, with an optional count: "12 Comments", "[ 3 comments ]".
 _COMMENTS_HEAD_WORDS = (
     *("comments", "comment", "kommentare", "commentaires", "comentarios", "commenti"),
@@ -294,6 +299,8 @@ _CREDIT_AGENCIES = (
     *("getty images", "afp", "reuters", "ap photo", "shutterstock", "istock", "epa", "dpa"),
     *("ansa", "efe"),
 )
+# An agency credit ends its line: the name, up to 3 marks ("AFP)."), the newline "$" allows.
+_AGENCY_END_CHARS = max(map(len, _CREDIT_AGENCIES)) + 4
 _CAPTION_ENDS = re.compile(
     r"(?:[/|©:\u2014\u2013-]\s?|\bvia\s)(?:"
     + _phrases(*_CREDIT_AGENCIES)
@@ -488,13 +495,16 @@ def _has_copyright_mark(head: str) -> bool:
 
 
 def _may_reserve_rights(head: str) -> bool:
-    """Pre-filter for _RIGHTS: each of its phrases has a "v" or a non-ASCII character."""
-    return "v" in head or not head.isascii()
+    """Pre-filter for _RIGHTS: each of its phrases has a "v" or one of the (non-ASCII) keys."""
+    return "v" in head or (not head.isascii() and any(key in head for key in _RIGHTS_KEYS))
 
 
 def _may_end_in_credit(tail: str) -> bool:
-    """Pre-filter for _CAPTION_ENDS: a credit label ends in a colon, else an agency is named."""
-    return ":" in tail or _names_agency(tail)
+    """Pre-filter for _CAPTION_ENDS: a credit label's colon is the last one, with no full stop
+    after it; an agency's name ends the line."""
+    colon = tail.rfind(":")
+    labelled = colon >= 0 and "." not in tail[colon + 1 :]
+    return labelled or _names_agency(tail[-_AGENCY_END_CHARS:])
 
 
 def _names_agency(tail: str) -> bool:
@@ -609,7 +619,8 @@ def _line_kind(text: str, units: float) -> Kind:
     if caption and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
         return Kind.CAPTION
     # Without digits or punctuation, only "via" credits and "ago" dates remain possible below.
-    marked = len(text) > PATTERN_WINDOW or _MARKS.search(head) is not None
+    letters = head.replace(" ", "").isalpha()  # a quick "no marks" for the common menu item
+    marked = len(text) > PATTERN_WINDOW or (not letters and _MARKS.search(head) is not None)
     credit = units <= MAX_CAPTION_UNITS and (marked or "via" in head)
     kind = _credit_or_stamp(text, head, units) if credit else None
     kind = kind or (_date_kind(head, units) if marked or "ago" in head else None)
@@ -656,11 +667,12 @@ def demote_repeated_prose(lines: list[Line]) -> list[Line]:
     When most prose repeats, the dump holds the article twice (page plus print or AMP copy),
     and the lines are left alone.
     """
-    counts = Counter(line.text for line in lines if line.kind is Kind.PROSE)
+    prose_kind = Kind.PROSE  # a local name: faster than an enum lookup per line
+    counts = Counter(line.text for line in lines if line.kind is prose_kind)
     if max(counts.values(), default=0) < 2:
         return lines  # nothing repeats
     repeated = sum(line.units for line in lines if counts.get(line.text, 0) > 1)
-    prose = sum(line.units for line in lines if line.kind is Kind.PROSE)
+    prose = sum(line.units for line in lines if line.kind is prose_kind)
     if not repeated or repeated > MAX_REPEATED_SHARE * prose:
         return lines
     return [
@@ -676,11 +688,12 @@ def mark_announced_lists(lines: list[Line]) -> list[Line]:
     """
     marked: list[Line] = []
     in_list = False
+    short, prose = Kind.SHORT, Kind.PROSE  # local names: faster than enum lookups in the loop
     for line in lines:
-        if in_list and line.kind is Kind.SHORT:
+        if in_list and line.kind is short:
             marked.append(Line(line.text, Kind.ITEM, line.units))
             continue
-        in_list = line.kind is Kind.PROSE and line.text.endswith(":")
+        in_list = line.kind is prose and line.text.endswith(":")
         marked.append(line)
     return marked
 
