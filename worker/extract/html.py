@@ -437,7 +437,8 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
 def is_long_text(text: str) -> bool:
     """At least GOOD_BLOCK_CHARS long, a CJK character counting CJK_CHAR_WEIGHT Latin ones."""
     return len(text) >= GOOD_BLOCK_CHARS or (
-        not text.isascii()  # no CJK to count
+        CJK_CHAR_WEIGHT * len(text) >= GOOD_BLOCK_CHARS  # else too short even if all CJK
+        and not text.isascii()  # else no CJK to count
         and len(text) + (CJK_CHAR_WEIGHT - 1) * len(CJK_RE.findall(text)) >= GOOD_BLOCK_CHARS
     )
 
@@ -481,9 +482,11 @@ def subtree_sums(own: list[int], elements: list[Element]) -> list[int]:
     does not grow with nesting depth (children come after their parents in document order)."""
     totals = list(own)
     for index in range(len(elements) - 1, -1, -1):
-        parent = elements[index].parent
-        if parent >= 0:
-            totals[parent] += totals[index]
+        total = totals[index]
+        if total:  # most elements hold no prose: nothing to pass up
+            parent = elements[index].parent
+            if parent >= 0:
+                totals[parent] += total
     return totals
 
 
@@ -540,10 +543,12 @@ def nested_story_cards(elements: list[Element]) -> set[int]:
 
 
 def under(blocks: list[Block], elements: list[Element], marked: Collection[int]) -> list[bool]:
-    """Per block, whether one of its ancestors is `marked` (one pass down the parent links)."""
+    """Per block, whether one of its ancestors is `marked` (one pass down the parent links,
+    from the first marked element: ancestors come before their descendants)."""
     covered = [False] * len(elements)
-    for index, element in enumerate(elements):
-        covered[index] = index in marked or (element.parent >= 0 and covered[element.parent])
+    for index in range(min(marked, default=len(elements)), len(elements)):
+        parent = elements[index].parent
+        covered[index] = index in marked or (parent >= 0 and covered[parent])
     return [block.element >= 0 and covered[block.element] for block in blocks]
 
 
