@@ -114,6 +114,19 @@ def _phrases(*words: str) -> str:
     return "|".join(re.escape(w) for w in words)
 
 
+def _by_first_char(words: set[str]) -> str:
+    """An alternation of words grouped by first character: the engine tries one branch per
+    character at each position instead of every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words):
+        groups.setdefault(word[0], []).append(word[1:])
+    return (
+        "(?:"
+        + "|".join(re.escape(c) + f"(?:{_phrases(*rest)})" for c, rest in groups.items())
+        + ")"
+    )
+
+
 # Lines that are only this phrase (plus an optional count or colon) head a list of other stories.
 _TRAILER_HEAD_PHRASES = (
     *("related", "related articles", "related stories", "related news", "related posts"),
@@ -272,9 +285,9 @@ _PROMO = re.compile(_phrases(*_PROMO_PHRASES))
 # the scan stops at few positions: the phrase from its first space, or a key of a one-word one.
 _PROMO_WORD_KEYS = ("wsletter", "bscribe", "-vous", "íbete", "viti", "-se", "шитесь", "订阅")
 _PROMO_KEYS = re.compile(
-    " (?:"
-    + _phrases(*sorted({p[p.index(" ") + 1 :] for p in _PROMO_PHRASES if " " in p}))
-    + ")|"
+    " "
+    + _by_first_char({p[p.index(" ") + 1 :] for p in _PROMO_PHRASES if " " in p})
+    + "|"
     + _phrases(*_PROMO_WORD_KEYS)
 )
 # Line starts of photo captions and credits.
@@ -429,7 +442,7 @@ def wrap_width(raw: list[str]) -> int | None:
     Wrapped prose has many lines filled to about the same column that run on into a next line
     starting in lower case; lists of headlines or CJK paragraphs have neither.
     """
-    lengths = sorted(len(line.rstrip()) for line in raw if line.strip())
+    lengths = sorted(map(len, filter(None, map(str.rstrip, raw))))  # of the non-blank lines
     if len(lengths) < MIN_WRAPPED_LINES:
         return None
     width = lengths[int(WRAP_PERCENTILE * (len(lengths) - 1))]
@@ -656,9 +669,8 @@ _KIND_WEIGHTS = {
 
 def line_weight(line: Line) -> float:
     """Contribution of a line to a candidate body: prose adds its length, chrome costs."""
-    if line.kind is Kind.PROSE:
-        return line.units - PROSE_OFFSET
-    return _KIND_WEIGHTS[line.kind]
+    weight = _KIND_WEIGHTS.get(line.kind)
+    return line.units - PROSE_OFFSET if weight is None else weight
 
 
 def demote_repeated_prose(lines: list[Line]) -> list[Line]:
@@ -807,10 +819,13 @@ def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
     return paragraphs
 
 
+_HEADLINE_KINDS = frozenset((Kind.SHORT, Kind.PROSE))
+
+
 def _headline_shaped(line: Line) -> bool:
     text = line.text
     return (
-        line.kind in (Kind.SHORT, Kind.PROSE)
+        line.kind in _HEADLINE_KINDS
         and MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS
         and not text.endswith((":", "."))
         and not any(separator in text for separator in _CRUMB_SEPARATORS)
