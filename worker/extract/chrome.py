@@ -834,7 +834,7 @@ def _headline_shaped(line: Line) -> bool:
 
 def _title_terms(text: str) -> set[str]:
     """Content words (4+ letters, lower-cased), or character pairs for unspaced CJK text."""
-    if _CJK.search(text):
+    if not text.isascii() and _CJK.search(text):  # isascii is O(1); CJK is not ASCII
         chars = _CJK.findall(text)
         return {a + b for a, b in itertools.pairwise(chars)}
     return {word for word in _WORD.findall(text.lower()) if len(word) >= MIN_TERM_CHARS}
@@ -843,7 +843,7 @@ def _title_terms(text: str) -> set[str]:
 def _opening_words(text: str) -> set[str]:
     """`_title_terms` of the story's opening, short words kept: the overlap with a line's terms
     (4+ letter words, or CJK pairs that only text with CJK has) is the same, and faster to get."""
-    if _CJK.search(text):
+    if not text.isascii() and _CJK.search(text):
         return _title_terms(text)
     return set(_WORD.findall(text.lower()))
 
