@@ -281,14 +281,23 @@ _PROMO_PHRASES = (
     *("assine já", "schrijf je in", "подпишитесь", "订阅", "protected by recaptcha"),
 )
 _PROMO = re.compile(_phrases(*_PROMO_PHRASES))
-# Pre-filter for _PROMO: a piece of each phrase that starts at a space or at a rare letter, so
-# the scan stops at few positions: the phrase from its first space, or a key of a one-word one.
-_PROMO_WORD_KEYS = ("wsletter", "bscribe", "-vous", "íbete", "viti", "-se", "шитесь", "订阅")
+# Pre-filter for _PROMO: a piece of each phrase that starts at a rare character, so the scan
+# stops at few positions: one of these keys, else the phrase from its first space on.
+_PROMO_RARE_KEYS = (
+    *("wsletter", "bscribe", "-vous", "íbete", "viti", "-se", "шитесь", "订阅"),
+    *("-nos no", "íguenos en", "ällt dir", "guici su"),  # rarer than " no", " en", " dir", " su"
+)
 _PROMO_KEYS = re.compile(
     " "
-    + _by_first_char({p[p.index(" ") + 1 :] for p in _PROMO_PHRASES if " " in p})
+    + _by_first_char(
+        {
+            phrase[phrase.index(" ") + 1 :]
+            for phrase in _PROMO_PHRASES
+            if " " in phrase and not any(key in phrase for key in _PROMO_RARE_KEYS)
+        }
+    )
     + "|"
-    + _phrases(*_PROMO_WORD_KEYS)
+    + _phrases(*_PROMO_RARE_KEYS)
 )
 # Line starts of photo captions and credits.
 _CAPTION_PHRASES = (
