@@ -5,7 +5,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import corpora
-from worker.extract.html import extract_main_text, parse_html, strip_site_name
+from worker.extract.html import (
+    extract_main_text,
+    limit_nesting,
+    names_look_like_chrome,
+    parse_html,
+    strip_site_name,
+)
 
 PARAGRAPH_1 = (
     "The harbour board met on Tuesday evening and agreed, after a long debate, to rebuild "
@@ -303,6 +309,31 @@ def test_deeply_nested_divs_do_not_overflow() -> None:
 def test_many_paragraphs_deep_down() -> None:
     html = page("<div>" * 900 + f"<p>{PARAGRAPH_1}</p>" * 20_000)
     assert extract(html)[1] == "\n\n".join([PARAGRAPH_1] * 20_000)
+
+
+def test_self_closed_and_void_tags_do_not_deepen_the_nesting() -> None:
+    html = page("<div>" * 990 + "<span/>" * 3000 + "<br>" * 3000 + f"<p>{PARAGRAPH_1}</p>")
+    assert limit_nesting(html) == html
+    assert limit_nesting(html.replace("<br>", "<b>")) != html.replace("<br>", "<b>")
+
+
+@pytest.mark.parametrize(
+    ("names", "chrome"),
+    [
+        ("shareBar x", True),  # camelCase split
+        ("post-footer", True),
+        ("widget", True),
+        ("widget_text", True),
+        ("header shadow", False),  # "ad" only as a whole word
+        ("post tag-share has-sidebar", False),  # descriptive classes
+        ("social-media-embed", False),  # an embed is part of the article
+        ("tag-news sharebox", True),
+        ("elementor-widget-text-editor", False),
+        ("", False),
+    ],
+)
+def test_class_words_naming_chrome(names: str, chrome: bool) -> None:
+    assert names_look_like_chrome(names) is chrome
 
 
 def test_tag_with_a_hundred_thousand_attributes() -> None:
