@@ -6,6 +6,8 @@ the headline and the story, then footers, related headlines and comments. The st
 1. `split_lines`           bound the input, rejoin hard-wrapped paragraphs, fold whitespace;
 2. `classify_line`         give each line a kind (prose, short, date, boilerplate, insert, stop
                            marker...) from length, punctuation and multilingual boilerplate phrases;
+                           each regex runs behind a cheap test that only skips lines it cannot
+                           match (first characters, a key, a digit...), as most lines match none;
 3. `demote_repeated_prose`, `mark_announced_lists`   fix kinds that need the other lines;
 4. `find_body_span`        the contiguous run of lines with the highest prose weight (a maximum-sum
                            subarray, as in Body Text Extraction), cut at footers and story lists;
@@ -39,7 +41,7 @@ WRAP_FILL = 0.75  # a wrapped line is filled to the column minus one word (>= 75
 MIN_WRAPPED_SHARE = 0.5  # wrapped prose: most lines of 40+ characters are filled to the column
 MIN_LOWER_CONTINUATIONS = 0.3  # and go on mid-sentence: a third of next lines start lower-case
 PATTERN_WINDOW = 120  # boilerplate phrases sit at a line's start; never regex-scan a whole blob
-LEAD_CHARS = 3  # line-start pre-filter key: 3 characters let 1 line in 4 through to the regexes
+LEAD_CHARS = 3  # line-start pre-filter key: a phrase's first 3 characters are selective enough
 MAX_COOKIE_NOTICE_UNITS = 80  # consent banners run 20-60 words; an 80+ word paragraph is text
 COOKIE_WINDOW = 300  # banners say "cookies" in their first sentence or two
 MAX_PROMO_UNITS = 40  # newsletter pitches are one or two sentences
@@ -602,6 +604,7 @@ def classify_line(text: str) -> Line:
 
 
 def _classify(text: str, tokens: list[str]) -> Line:
+    """`classify_line` of a line whose tokens `split_lines` already made."""
     units = _units(text, tokens)
     return Line(text, _line_kind(text, units), units)
 
@@ -734,7 +737,7 @@ def listing_dates(lines: list[Line]) -> set[int]:
     return listing
 
 
-_RUN_BREAKS = (Kind.STOP, Kind.COMMENTS)
+_RUN_BREAKS = (Kind.STOP, Kind.COMMENTS)  # kinds a run never crosses
 
 
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
