@@ -341,7 +341,10 @@ _BYLINE_PHRASES = (
     *("بقلم", "作者", "记者"),
 )
 _BYLINE_STARTS = re.compile(_phrases(*_BYLINE_PHRASES))
-_DATE_HINT = re.compile(r"\d{1,4}[-./:]\d{1,2}|\b(?:19|20)\d\d\b|\b\d{1,2}\s?(?:h|am|pm)\b")
+# Each hint starts at a digit; the lookahead lets the engine pass other positions quickly.
+_DATE_HINT = re.compile(
+    r"(?=\d)(?:\d{1,4}[-./:]\d{1,2}|\b(?:19|20)\d\d\b|\b\d{1,2}\s?(?:h|am|pm)\b)"
+)
 _CLOCK = re.compile(r"\b\d{1,2}[:h.]\d\d\b")  # 09:41, 14h05, 10.30
 _RELATIVE_STARTS = ("il y a", "vor", "hace", "há", "fa")  # "il y a 3 heures", "vor 2 Stunden"
 _RELATIVE_TIME = re.compile(
