@@ -510,3 +510,10 @@ def test_prefilters_never_reject_a_match(pieces: list[str]) -> None:
             name for name, test, regex in _PREFILTERED if regex(candidate) and not test(candidate)
         ]
         assert missed == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab_1é中 .-\n\u0301"), max_size=40))
+def test_terms_are_the_long_words(text: str) -> None:
+    words = {word for word in chrome._WORD.findall(text) if len(word) >= chrome.MIN_TERM_CHARS}
+    assert set(chrome._TERM.findall(text)) == words

@@ -363,6 +363,7 @@ _COMMENT_STAMP = re.compile(
 )
 _STAMP_ENDS = (":", ":\n")  # "$" also matches before a final newline
 _WORD = re.compile(r"\w+")
+_TERM = re.compile(rf"\w{{{MIN_TERM_CHARS},}}")  # the words of 4+ characters (a run is taken whole)
 _CJK = re.compile("[\u3040-\u9fff\uf900-\ufaff]")  # kana, CJK ideographs, compatibility ideographs
 _BRAHMIC_UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
@@ -852,15 +853,7 @@ def _title_terms(text: str) -> set[str]:
     if not text.isascii() and _CJK.search(text):  # isascii is O(1); CJK is not ASCII
         chars = _CJK.findall(text)
         return {a + b for a, b in itertools.pairwise(chars)}
-    return {word for word in _WORD.findall(text.lower()) if len(word) >= MIN_TERM_CHARS}
-
-
-def _opening_words(text: str) -> set[str]:
-    """`_title_terms` of the story's opening, short words kept: the overlap with a line's terms
-    (4+ letter words, or CJK pairs that only text with CJK has) is the same, and faster to get."""
-    if not text.isascii() and _CJK.search(text):
-        return _title_terms(text)
-    return set(_WORD.findall(text.lower()))
+    return set(_TERM.findall(text.lower()))
 
 
 def find_title(lines: list[Line], body_start: int, body: str) -> str | None:
@@ -877,7 +870,7 @@ def find_title(lines: list[Line], body_start: int, body: str) -> str | None:
         if len(terms) < MIN_SHARED_TERMS:
             continue  # cannot share enough
         if opening is None:
-            opening = _opening_words(body[:TITLE_CONTEXT_CHARS])
+            opening = _title_terms(body[:TITLE_CONTEXT_CHARS])
         shared = len(terms & opening)
         if shared < MIN_SHARED_TERMS or shared < MIN_TITLE_OVERLAP * len(terms):
             continue
