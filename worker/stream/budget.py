@@ -9,9 +9,9 @@ record's bytes travel inside them as data and are never unpickled as anything el
 
 Records are pipelined: up to WINDOW of them are queued in the socket, so the child goes from one
 record to the next without waiting for the parent (with one awaited round trip per record, the
-worker kept 0.59 of the core's speed on text dumps). The budget stays per record: a record's clock starts
-when the child is free for it, i.e. when the previous answer arrived or, for an idle child, when
-the record was sent.
+worker kept 0.59 of the core's speed on text dumps). The budget stays per record: a record's
+clock starts when the child is free for it, i.e. when the previous answer arrived or, for an
+idle child, when the record was sent.
 """
 
 import asyncio
