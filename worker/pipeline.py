@@ -137,7 +137,7 @@ def enrich_article(
     raw: RawArticle, received: Received, options: PipelineOptions, timings: dict[str, float]
 ) -> dict[str, Any]:
     with _stage(Stage.MAIN_TEXT, timings):
-        tree = parse_html(raw.html) if raw.html and raw.html.strip() else None
+        tree = parse_html(raw.html) if raw.html and not raw.html.isspace() else None
         main = _main_text(raw, tree)
     if not main.text.strip():
         raise RecordRejected(

@@ -57,6 +57,15 @@ def test_each_defect_has_its_own_code(value: bytes | None, code: ErrorCode) -> N
     assert rejected_code(value) == code
 
 
+def test_a_byte_order_mark_is_allowed_and_invalid_utf8_says_where() -> None:
+    """orjson parses the bytes directly; what it refuses is decoded again to say why."""
+    article = parse_raw_article(b'\xef\xbb\xbf{"url": "https://a.example/x", "text": "w"}', LIMIT)
+    assert (article.url, article.text) == ("https://a.example/x", "w")
+    with pytest.raises(RecordRejected) as caught:
+        parse_raw_article(b'{"url": "https://a.example/\xc3\x28", "text": "w"}', LIMIT)
+    assert caught.value.message == "the value is not UTF-8: invalid continuation byte at byte 27"
+
+
 def test_size_limit_is_checked_before_decoding() -> None:
     oversized = b"\xff" * 2048
     with pytest.raises(RecordRejected) as caught:
