@@ -517,3 +517,12 @@ def test_prefilters_never_reject_a_match(pieces: list[str]) -> None:
 def test_terms_are_the_long_words(text: str) -> None:
     words = {word for word in chrome._WORD.findall(text) if len(word) >= chrome.MIN_TERM_CHARS}
     assert set(chrome._TERM.findall(text)) == words
+
+
+_SPACES = "".join(chr(c) for c in range(0x3100) if chr(c).isspace())  # every whitespace kind
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(f"a.é中\u200b\xad{_SPACES}"), max_size=12) | st.text())
+def test_folding_skips_only_folded_blocks(block: str) -> None:
+    assert chrome._fold_whitespace(block) == " ".join(block.split())

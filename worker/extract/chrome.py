@@ -420,16 +420,16 @@ _LEAD_KEYS = _lead_keys(
 
 def word_units(text: str) -> float:
     """Length in words; scripts written without spaces between words count characters."""
-    return _units(text, text.split())
+    return _units(text, len(text.split()))
 
 
-def _units(text: str, tokens: list[str]) -> float:
-    """`word_units` of a line already split into its whitespace-separated tokens."""
+def _units(text: str, tokens: int) -> float:
+    """`word_units` of a line whose number of whitespace-separated tokens is known."""
     if text.isascii() or not _UNSPACED.search(text):  # isascii is O(1): the flag of the string
-        return float(len(tokens))
+        return float(tokens)
     cjk = len(_CJK.findall(text))
     brahmic = len(_BRAHMIC_UNSPACED.findall(text))
-    spaced = sum(1 for token in tokens if not _UNSPACED.search(token))
+    spaced = sum(1 for token in text.split() if not _UNSPACED.search(token))
     return spaced + cjk / CJK_CHARS_PER_UNIT + brahmic / BRAHMIC_CHARS_PER_UNIT
 
 
@@ -439,16 +439,22 @@ def split_lines(text: str) -> list[str]:
     Dumps hard-wrapped at a fixed width (text browsers, wire copy) get their paragraphs rejoined
     first: otherwise every 70-character piece of a sentence would look like a menu item.
     """
-    return [" ".join(tokens) for tokens in _split_tokens(text)]
-
-
-def _split_tokens(text: str) -> list[list[str]]:
-    """The tokens of each line of `split_lines`: joined by spaces, they are the line."""
     raw = text[:MAX_INPUT_CHARS].splitlines()[:MAX_LINES]
     width = wrap_width(raw)
     blocks = raw if width is None else unwrap(raw, width)
-    lines = (block[:MAX_LINE_CHARS].split() for block in blocks)
-    return [tokens for tokens in lines if tokens]
+    lines = (_fold_whitespace(block[:MAX_LINE_CHARS]) for block in blocks)
+    return [line for line in lines if line]
+
+
+def _fold_whitespace(block: str) -> str:
+    """The block's tokens joined by single spaces, without splitting the many blocks that are.
+
+    Every whitespace character but the space is unprintable, so a printable block without
+    double, leading or trailing spaces is folded already.
+    """
+    if block.isprintable() and "  " not in block and block[:1] != " " and block[-1:] != " ":
+        return block
+    return " ".join(block.split())
 
 
 def wrap_width(raw: list[str]) -> int | None:
@@ -604,13 +610,14 @@ def _credit_or_stamp(text: str, head: str, units: float) -> Kind | None:
 
 def classify_line(text: str) -> Line:
     """Kind of one dump line, judged on the line alone."""
-    return _classify(text, text.split())
-
-
-def _classify(text: str, tokens: list[str]) -> Line:
-    """`classify_line` of a line whose tokens `split_lines` already made."""
-    units = _units(text, tokens)
+    units = word_units(text)
     return Line(text, _line_kind(text, units), units)
+
+
+def _classify_folded(line: str) -> Line:
+    """`classify_line` of a line of `split_lines`: its tokens are the spaces plus one."""
+    units = _units(line, line.count(" ") + 1)
+    return Line(line, _line_kind(line, units), units)
 
 
 def _line_kind(text: str, units: float) -> Kind:
@@ -900,7 +907,7 @@ def strip_chrome(text: str) -> MainText:
     """The article body of a plain-text page dump, with its headline when one stands out."""
     if not isinstance(text, str):
         return MainText(title=None, text="", source="not-text")
-    classified = [_classify(" ".join(tokens), tokens) for tokens in _split_tokens(text)]
+    classified = [_classify_folded(line) for line in split_lines(text)]
     lines = demote_repeated_prose(classified)
     lines = mark_announced_lists(lines)
     span = find_body_span(lines)
