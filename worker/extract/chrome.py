@@ -103,9 +103,19 @@ class Kind(Enum):
     __hash__ = object.__hash__
 
 
-@dataclass(frozen=True, slots=True)
+# The members under plain names: reading `Kind.X` runs EnumType's Python-level attribute
+# lookup (~70 ns), and the stages name kinds for every line.
+PROSE, SHORT, ITEM, BYLINE, TEASER = Kind.PROSE, Kind.SHORT, Kind.ITEM, Kind.BYLINE, Kind.TEASER
+DATE, TIME, CAPTION, BOILER, INSERT = Kind.DATE, Kind.TIME, Kind.CAPTION, Kind.BOILER, Kind.INSERT
+TRAILER, STOP, COMMENTS = Kind.TRAILER, Kind.STOP, Kind.COMMENTS
+
+
+@dataclass(slots=True)
 class Line:
-    """One dump line with its kind and length, the unit every later stage works on."""
+    """One dump line with its kind and length, the unit every later stage works on.
+
+    Not frozen: a frozen dataclass sets each field through object.__setattr__, 3x the cost.
+    """
 
     text: str
     kind: Kind
@@ -583,7 +593,7 @@ def _date_kind(lower: str, units: float) -> Kind | None:
     # _RELATIVE_TIME needs "ago" or one of its starts; _DATE_HINT needs a digit.
     relative = "ago" in lower or lower.startswith(_RELATIVE_STARTS)
     if relative and _RELATIVE_TIME.search(lower):
-        return Kind.DATE
+        return DATE
     digit = _DIGIT.search(lower)  # every hint starts at a digit: search from the first one
     if digit is None or not _DATE_HINT.search(lower, digit.start()):
         return None
@@ -593,18 +603,18 @@ def _date_kind(lower: str, units: float) -> Kind | None:
     if len(dated) < MIN_DATE_SHARE * len(words) or len(parts) < 2:
         return None
     if any(w in MONTHS or len(w) == 4 for w in parts):
-        return Kind.DATE
-    return Kind.TIME if _CLOCK.search(lower) else None
+        return DATE
+    return TIME if _CLOCK.search(lower) else None
 
 
 def _credit_or_stamp(text: str, head: str, units: float) -> Kind | None:
     """CAPTION for a line ending in a photo credit, DATE for a comment's header, else None."""
     tail = head if len(text) <= PATTERN_WINDOW else text[-PATTERN_WINDOW:].lower()
     if _may_end_in_credit(tail) and _CAPTION_ENDS.search(tail):
-        return Kind.CAPTION
+        return CAPTION
     stamp = units <= MAX_STAMP_UNITS and tail.endswith(_STAMP_ENDS)
     if stamp and _COMMENT_STAMP.search(tail) and _DATE_HINT.search(head):
-        return Kind.DATE
+        return DATE
     return None
 
 
@@ -630,30 +640,30 @@ def _line_kind(text: str, units: float) -> Kind:
     short = units <= MAX_MARKER_UNITS
     starts = _start_tests(head)
     if starts & _AD_TEST and short and _first_word(head) in _AD_LABELS:
-        return Kind.INSERT
+        return INSERT
     if starts & _INSERT_TEST and _INSERT_STARTS.match(head):
-        return Kind.INSERT
+        return INSERT
     comments = starts & _COMMENTS_TEST and short
     if comments and (_COMMENTS_STARTS.match(head) or _COMMENTS_HEAD.match(head)):
-        return Kind.COMMENTS
+        return COMMENTS
     if starts & _STOP_TEST and _STOP_STARTS.match(head):
-        return Kind.STOP
+        return STOP
     footer = units <= MAX_FOOTER_UNITS
     if footer and _may_reserve_rights(head) and _RIGHTS.search(head):
-        return Kind.STOP
+        return STOP
     if head.startswith(_COPYRIGHT_MARKS) or (footer and _has_copyright_mark(head)):
-        return Kind.STOP if _YEAR.search(head) else Kind.CAPTION
+        return STOP if _YEAR.search(head) else CAPTION
     trailer = starts & _TRAILER_TEST and short
     if trailer and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
-        return Kind.TRAILER
+        return TRAILER
     boiler = starts & _BOILER_TEST and short and _BOILER_STARTS.match(head)
     if boiler or _is_cookie_notice(text, head, units):
-        return Kind.BOILER
+        return BOILER
     if units <= MAX_PROMO_UNITS and _PROMO_KEYS.search(head) and _PROMO.search(head):
-        return Kind.BOILER
+        return BOILER
     caption = starts & _CAPTION_TEST
     if caption and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
-        return Kind.CAPTION
+        return CAPTION
     # Without digits or punctuation, only "via" credits and "ago" dates remain possible below.
     letters = head.replace(" ", "").isalpha()  # a quick "no marks" for the common menu item
     marked = len(text) > PATTERN_WINDOW or (not letters and _MARKS.search(head) is not None)
@@ -663,30 +673,30 @@ def _line_kind(text: str, units: float) -> Kind:
     if kind is not None:
         return kind
     if starts & _BYLINE_TEST and short and _BYLINE_STARTS.match(head):
-        return Kind.BYLINE
+        return BYLINE
     if marked and text.endswith(("...", "…")) and units <= MAX_TEASER_UNITS:
-        return Kind.TEASER
+        return TEASER
     if marked and _ends_sentence(text) and units >= MIN_PROSE_UNITS:
-        return Kind.PROSE
+        return PROSE
     if units >= LONG_LINE_UNITS and _reads_as_sentences(text):
-        return Kind.PROSE
-    return Kind.SHORT
+        return PROSE
+    return SHORT
 
 
 # What a line of each kind but prose adds to a candidate body (prose adds its length).
 _KIND_WEIGHTS = {
-    Kind.INSERT: 0.0,
-    Kind.ITEM: LIST_ITEM_WEIGHT,
-    Kind.CAPTION: -CAPTION_PENALTY,
-    Kind.DATE: -DATE_PENALTY,
-    Kind.TIME: -DATE_PENALTY,
-    Kind.BOILER: -BOILER_PENALTY,
-    Kind.TRAILER: -TRAILER_PENALTY,
-    Kind.SHORT: -SHORT_PENALTY,
-    Kind.BYLINE: -SHORT_PENALTY,
-    Kind.TEASER: -SHORT_PENALTY,
-    Kind.STOP: -SHORT_PENALTY,
-    Kind.COMMENTS: -SHORT_PENALTY,
+    INSERT: 0.0,
+    ITEM: LIST_ITEM_WEIGHT,
+    CAPTION: -CAPTION_PENALTY,
+    DATE: -DATE_PENALTY,
+    TIME: -DATE_PENALTY,
+    BOILER: -BOILER_PENALTY,
+    TRAILER: -TRAILER_PENALTY,
+    SHORT: -SHORT_PENALTY,
+    BYLINE: -SHORT_PENALTY,
+    TEASER: -SHORT_PENALTY,
+    STOP: -SHORT_PENALTY,
+    COMMENTS: -SHORT_PENALTY,
 }
 
 
@@ -702,16 +712,15 @@ def demote_repeated_prose(lines: list[Line]) -> list[Line]:
     When most prose repeats, the dump holds the article twice (page plus print or AMP copy),
     and the lines are left alone.
     """
-    prose_kind = Kind.PROSE  # a local name: faster than an enum lookup per line
-    counts = Counter(line.text for line in lines if line.kind is prose_kind)
+    counts = Counter(line.text for line in lines if line.kind is PROSE)
     if max(counts.values(), default=0) < 2:
         return lines  # nothing repeats
     repeated = sum(line.units for line in lines if counts.get(line.text, 0) > 1)
-    prose = sum(line.units for line in lines if line.kind is prose_kind)
+    prose = sum(line.units for line in lines if line.kind is PROSE)
     if not repeated or repeated > MAX_REPEATED_SHARE * prose:
         return lines
     return [
-        Line(line.text, Kind.SHORT, line.units) if counts.get(line.text, 0) > 1 else line
+        Line(line.text, SHORT, line.units) if counts.get(line.text, 0) > 1 else line
         for line in lines
     ]
 
@@ -723,12 +732,11 @@ def mark_announced_lists(lines: list[Line]) -> list[Line]:
     """
     marked: list[Line] = []
     in_list = False
-    short, prose = Kind.SHORT, Kind.PROSE  # local names: faster than enum lookups in the loop
     for line in lines:
-        if in_list and line.kind is short:
-            marked.append(Line(line.text, Kind.ITEM, line.units))
+        if in_list and line.kind is SHORT:
+            marked.append(Line(line.text, ITEM, line.units))
             continue
-        in_list = line.kind is prose and line.text.endswith(":")
+        in_list = line.kind is PROSE and line.text.endswith(":")
         marked.append(line)
     return marked
 
@@ -741,14 +749,14 @@ def listing_dates(lines: list[Line]) -> set[int]:
     TIME lines and do not count.
     """
     listing: set[int] = set()
-    for kind in (Kind.DATE, Kind.BYLINE):
+    for kind in (DATE, BYLINE):
         marks = [index for index, line in enumerate(lines) if line.kind is kind]
         close = [(a, b) for a, b in itertools.pairwise(marks) if b - a <= LISTING_WINDOW]
         listing.update(index for pair in close for index in pair)
     return listing
 
 
-_RUN_BREAKS = (Kind.STOP, Kind.COMMENTS)  # kinds a run never crosses
+_RUN_BREAKS = (STOP, COMMENTS)  # kinds a run never crosses
 
 
 def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
@@ -766,7 +774,7 @@ def find_body_span(lines: list[Line]) -> tuple[int, int] | None:
     for index, line in enumerate(lines):
         if line.kind in _RUN_BREAKS or index in listing:
             if best is not None and best[0] >= MIN_BODY_UNITS and index - best[2] <= CLOSE_GAP:
-                if line.kind is Kind.COMMENTS:
+                if line.kind is COMMENTS:
                     break
                 bar_for_new_run = max(bar_for_new_run, best[0] * CLOSED_FACTOR)
             total, start = 0.0, index + 1
@@ -792,12 +800,12 @@ def adjust_body_start(lines: list[Line], span: tuple[int, int]) -> tuple[int, in
     """
     start, end = span
     lead = range(start, min(end, start + LEAD_WINDOW))
-    header_lines = [i for i in lead if lines[i].kind in (Kind.BYLINE, Kind.DATE)]
+    header_lines = [i for i in lead if lines[i].kind in (BYLINE, DATE)]
     above = [] if not header_lines else lines[start : header_lines[-1]]
-    if sum(line.kind is Kind.PROSE for line in above) == 1:
+    if sum(line.kind is PROSE for line in above) == 1:
         after = range(header_lines[-1] + 1, end)
-        start = next((i for i in after if lines[i].kind is Kind.PROSE), start)
-    if start >= 2 and lines[start - 1].kind is Kind.SHORT and lines[start - 2].kind is Kind.TIME:
+        start = next((i for i in after if lines[i].kind is PROSE), start)
+    if start >= 2 and lines[start - 1].kind is SHORT and lines[start - 2].kind is TIME:
         start -= 1
     elif _is_question_headline(lines, start, end):
         start += 1
@@ -814,7 +822,7 @@ def _is_question_headline(lines: list[Line], start: int, end: int) -> bool:
     Headlines like "Can the old mill turn again?" read as sentences, so the run starts on them.
     """
     first = lines[start]
-    if first.kind is not Kind.PROSE or first.units > MAX_TITLE_UNITS or start + 1 >= end:
+    if first.kind is not PROSE or first.units > MAX_TITLE_UNITS or start + 1 >= end:
         return False
     text = first.text.rstrip(_CLOSERS)
     if not text.endswith(("?", "\uff1f")) or _has_inner_sentence_end(text[:-1]):
@@ -823,9 +831,7 @@ def _is_question_headline(lines: list[Line], start: int, end: int) -> bool:
     return len(_title_terms(first.text) & _title_terms(lede)) >= MIN_SHARED_TERMS
 
 
-_DROPPED_IN_BODY = frozenset(
-    (Kind.INSERT, Kind.CAPTION, Kind.BOILER, Kind.DATE, Kind.TIME, Kind.TRAILER, Kind.BYLINE)
-)
+_DROPPED_IN_BODY = frozenset((INSERT, CAPTION, BOILER, DATE, TIME, TRAILER, BYLINE))
 
 
 def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
@@ -836,13 +842,13 @@ def body_paragraphs(lines: list[Line], span: tuple[int, int]) -> list[str]:
     paragraphs: list[str] = []
     in_box = False
     for line in lines[span[0] : span[1]]:
-        in_box = line.kind is Kind.TRAILER or (in_box and line.kind is not Kind.PROSE)
+        in_box = line.kind is TRAILER or (in_box and line.kind is not PROSE)
         if not in_box and line.kind not in _DROPPED_IN_BODY:
             paragraphs.append(line.text)
     return paragraphs
 
 
-_HEADLINE_KINDS = frozenset((Kind.SHORT, Kind.PROSE))
+_HEADLINE_KINDS = frozenset((SHORT, PROSE))
 
 
 def _headline_shaped(line: Line) -> bool:
@@ -898,7 +904,7 @@ def brief_without_prose(lines: list[Line]) -> MainText:
     kept = [
         line.text
         for line in lines[1 if title else 0 :]
-        if line.kind not in (Kind.INSERT, Kind.BOILER, Kind.TRAILER, Kind.STOP, Kind.COMMENTS)
+        if line.kind not in (INSERT, BOILER, TRAILER, STOP, COMMENTS)
     ]
     return MainText(title=title, text="\n\n".join(kept), source="brief-without-prose")
 
