@@ -526,3 +526,14 @@ _SPACES = "".join(chr(c) for c in range(0x3100) if chr(c).isspace())  # every wh
 @given(st.text(alphabet=st.sampled_from(f"a.é中\u200b\xad{_SPACES}"), max_size=12) | st.text())
 def test_folding_skips_only_folded_blocks(block: str) -> None:
     assert chrome._fold_whitespace(block) == " ".join(block.split())
+
+
+_HEAD_PIECES = st.one_of(st.sampled_from(_PHRASES), _AROUND, st.text(max_size=8))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_HEAD_PIECES, max_size=4).map("".join), max_size=8))
+def test_one_scan_finds_the_heads_a_search_per_head_finds(heads: list[str]) -> None:
+    heads = [head.replace("\n", " ") for head in heads]  # heads come from folded lines
+    expected = {index for index, head in enumerate(heads) if chrome._PROMO_KEYS.search(head)}
+    assert chrome._heads_matching(chrome._PROMO_KEYS, heads) == expected

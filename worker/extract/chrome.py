@@ -20,6 +20,7 @@ Boilerplate phrases cover en, fr, de, es, it, pt, nl, pl, ru, ar, zh and ja; eve
 (length, punctuation, dates, repetition, position) is language-neutral.
 """
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -223,7 +224,7 @@ _RIGHTS_PHRASES = (
     *("版权所有", "جميع الحقوق محفوظة", "wszelkie prawa zastrzeżone"),
 )
 _RIGHTS = re.compile(_phrases(*_RIGHTS_PHRASES))
-_RIGHTS_KEYS = ("права", "版权所有", "الحقوق", "prawa")  # in the phrases without a "v"
+_RIGHTS_KEYS = ("права", "版权所有", "الحقوق", "prawa")  # in the phrases without "serv"/"rbeh"
 # A whole line naming the comment section, with an optional count: "12 Comments", "[ 3 comments ]".
 _COMMENTS_HEAD_WORDS = (
     *("comments", "comment", "kommentare", "commentaires", "comentarios", "commenti"),
@@ -452,8 +453,7 @@ def split_lines(text: str) -> list[str]:
     raw = text[:MAX_INPUT_CHARS].splitlines()[:MAX_LINES]
     width = wrap_width(raw)
     blocks = raw if width is None else unwrap(raw, width)
-    lines = (_fold_whitespace(block[:MAX_LINE_CHARS]) for block in blocks)
-    return [line for line in lines if line]
+    return [line for block in blocks if (line := _fold_whitespace(block[:MAX_LINE_CHARS]))]
 
 
 def _fold_whitespace(block: str) -> str:
@@ -534,13 +534,12 @@ def _start_tests(head: str) -> int:
     return _LEAD_KEYS.get(head[:LEAD_CHARS], 0) | _LEAD_KEYS.get(head[:2], 0)
 
 
-def _has_copyright_mark(head: str) -> bool:
-    return "©" in head or "(c) " in head or "copyright" in head  # _COPYRIGHT_MARKS, unrolled
-
-
 def _may_reserve_rights(head: str) -> bool:
-    """Pre-filter for _RIGHTS: each of its phrases has a "v" or one of the (non-ASCII) keys."""
-    return "v" in head or (not head.isascii() and any(key in head for key in _RIGHTS_KEYS))
+    """Pre-filter for _RIGHTS: each of its phrases has "serv" (reserved, réservés, riservati),
+    "rbeh" (vorbehalten, voorbehouden) or one of the (non-ASCII) keys."""
+    if "serv" in head or "rbeh" in head:
+        return True
+    return not head.isascii() and any(key in head for key in _RIGHTS_KEYS)
 
 
 def _may_end_in_credit(tail: str) -> bool:
@@ -621,22 +620,36 @@ def _credit_or_stamp(text: str, head: str, units: float) -> Kind | None:
 def classify_line(text: str) -> Line:
     """Kind of one dump line, judged on the line alone."""
     units = word_units(text)
-    return Line(text, _line_kind(text, units), units)
+    head = text[:PATTERN_WINDOW].lower()
+    return Line(text, _line_kind(text, head, units, bool(_PROMO_KEYS.search(head))), units)
 
 
-def _classify_folded(line: str) -> Line:
-    """`classify_line` of a line of `split_lines`: its tokens are the spaces plus one."""
-    units = _units(line, line.count(" ") + 1)
-    return Line(line, _line_kind(line, units), units)
+def _classify_lines(lines: list[str]) -> list[Line]:
+    """`classify_line` of each line of `split_lines` (whose tokens are its spaces plus one)."""
+    heads = [line[:PATTERN_WINDOW].lower() for line in lines]
+    promo = _heads_matching(_PROMO_KEYS, heads)
+    classified: list[Line] = []
+    for index, (line, head) in enumerate(zip(lines, heads, strict=True)):
+        units = _units(line, line.count(" ") + 1)
+        classified.append(Line(line, _line_kind(line, head, units, index in promo), units))
+    return classified
 
 
-def _line_kind(text: str, units: float) -> Kind:
+def _heads_matching(pattern: re.Pattern[str], heads: list[str]) -> set[int]:
+    """Indices of the heads `pattern` finds, in one scan of all of them: half the cost of a
+    search per line. The pattern's phrases have no newline, so each match lies in one head."""
+    ends = list(itertools.accumulate(len(head) + 1 for head in heads))  # past each head's "\n"
+    matches = pattern.finditer("\n".join(heads))
+    return {bisect.bisect_right(ends, match.start()) for match in matches}
+
+
+def _line_kind(text: str, head: str, units: float, promo_key: bool) -> Kind:
     """The first kind whose test the line passes, in order of precedence.
 
+    `head` is the line's lower-cased start, `promo_key` whether _PROMO_KEYS finds it there.
     Regexes run behind pre-filters (necessary conditions for a match), as most lines are menu
     items or prose that no pattern matches.
     """
-    head = text[:PATTERN_WINDOW].lower()
     short = units <= MAX_MARKER_UNITS
     starts = _start_tests(head)
     if starts & _AD_TEST and short and _first_word(head) in _AD_LABELS:
@@ -651,15 +664,17 @@ def _line_kind(text: str, units: float) -> Kind:
     footer = units <= MAX_FOOTER_UNITS
     if footer and _may_reserve_rights(head) and _RIGHTS.search(head):
         return STOP
-    if head.startswith(_COPYRIGHT_MARKS) or (footer and _has_copyright_mark(head)):
+    copyright_mark = "©" in head or "(c) " in head or "copyright" in head  # _COPYRIGHT_MARKS
+    if copyright_mark and (footer or head.startswith(_COPYRIGHT_MARKS)):
         return STOP if _YEAR.search(head) else CAPTION
     trailer = starts & _TRAILER_TEST and short
     if trailer and (_TRAILER_HEADS.match(head) or _TRAILER_STARTS.match(head)):
         return TRAILER
     boiler = starts & _BOILER_TEST and short and _BOILER_STARTS.match(head)
-    if boiler or _is_cookie_notice(text, head, units):
+    cookie = "cookie" in head or len(text) > PATTERN_WINDOW  # else the notice test is False
+    if boiler or (cookie and _is_cookie_notice(text, head, units)):
         return BOILER
-    if units <= MAX_PROMO_UNITS and _PROMO_KEYS.search(head) and _PROMO.search(head):
+    if units <= MAX_PROMO_UNITS and promo_key and _PROMO.search(head):
         return BOILER
     caption = starts & _CAPTION_TEST
     if caption and (_CAPTION_STARTS.match(head.lstrip("([ ")) or _GALLERY_COUNTER.match(head)):
@@ -913,8 +928,7 @@ def strip_chrome(text: str) -> MainText:
     """The article body of a plain-text page dump, with its headline when one stands out."""
     if not isinstance(text, str):
         return MainText(title=None, text="", source="not-text")
-    classified = [_classify_folded(line) for line in split_lines(text)]
-    lines = demote_repeated_prose(classified)
+    lines = demote_repeated_prose(_classify_lines(split_lines(text)))
     lines = mark_announced_lists(lines)
     span = find_body_span(lines)
     if span is None:
