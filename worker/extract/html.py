@@ -364,11 +364,13 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
     """Cut the subtree under `root` into text blocks, walking iteratively (no recursion limit).
 
     Block-level elements are recorded (they shape blocks and containers); inline elements only
-    matter for the link characters they hold.
+    matter for the link characters they hold. Every node is read once or twice (text nodes,
+    half of them, by `text_content` alone), and blocks and elements are built with
+    `tuple.__new__`: a NamedTuple's own constructor is a Python call, a tenth of the walk.
     """
     blocks: list[Block] = []
     elements: list[Element] = []
-    path: list[int] = []  # indices of the open block-level elements
+    path: list[int] = [-1]  # indices of the open block-level elements, after -1 for the top
     # per open element: node, is it block-level (and so recorded), is it a link
     frames: list[tuple[LexborNode, bool, bool]] = []
     block_tags: list[str] = ["body"]
@@ -380,39 +382,38 @@ def collect_blocks(root: LexborNode) -> tuple[list[Block], list[Element]]:
         nonlocal link_chars
         text = " ".join("".join(parts).split())
         if text:
-            innermost = path[-1] if path else -1
             tag = block_tags[-1]
             long = is_long_text(text)
             prose = long and is_prose(text, link_chars, tag)
-            blocks.append(Block(text, link_chars, tag, innermost, long, prose))
+            blocks.append(tuple.__new__(Block, (text, link_chars, tag, path[-1], long, prose)))
         parts.clear()
         link_chars = 0
 
     node: LexborNode | None = root.first_child
     while node is not None:
-        tag = node.tag or "-"
-        if tag == "-text":
-            text = node.text_content
+        text = node.text_content  # None for anything but a text node
+        if text is not None:
             if text and (parts or not text.isspace()):  # leading whitespace starts no block
                 parts.append(text)
                 if link_depth:
                     link_chars += len(text.strip())
-        elif tag[0] != "-":  # an element, not a comment, doctype or text
+        elif (tag := node.tag or "-")[0] != "-":  # an element, not a comment or doctype
             child = node.first_child
             if child is None or tag in SKIPPED_TAGS:
                 if parts and (tag in BLOCK_TAGS or tag == "br"):
                     flush()  # an empty block element still ends the text before it
             else:
-                is_block = tag in BLOCK_TAGS
-                is_link = tag == "a"
-                if is_block:
+                if tag in BLOCK_TAGS:
                     if parts:
                         flush()
                     block_tags.append(tag)
-                    elements.append(Element(tag, path[-1] if path else -1, node))
+                    elements.append(tuple.__new__(Element, (tag, path[-1], node)))
                     path.append(len(elements) - 1)
-                link_depth += is_link
-                frames.append((node, is_block, is_link))
+                    frames.append((node, True, False))
+                else:
+                    is_link = tag == "a"
+                    link_depth += is_link
+                    frames.append((node, False, is_link))
                 node = child
                 continue
         following = node.next
