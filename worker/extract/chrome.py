@@ -344,6 +344,7 @@ _CAPTION_ENDS = re.compile(
 _SENTENCE_END = frozenset(".!?…:;。\uff01\uff1f؟।")  # with full-width ! and ?
 _CLOSERS = "\"'”\u2019»)]\u203a\uff09」』"  # quotes and brackets that may follow a full stop
 _CRUMB_SEPARATORS = (" \u203a ", " > ", " » ", " / ", " | ", " :: ")  # breadcrumbs and menu bars
+_CRUMB_SEPARATOR = re.compile(_phrases(*_CRUMB_SEPARATORS))  # one search: half of six "in" tests
 # What the credit, stamp, date, teaser and sentence-end tests need besides letters: a digit, a
 # separator of credits ("/", "|", "©", dashes, ":") or sentence punctuation.
 _MARKS = re.compile(r"[\d/|©\u2014\u2013\-" + "".join(map(re.escape, sorted(_SENTENCE_END))) + "]")
@@ -872,7 +873,7 @@ def _headline_shaped(line: Line) -> bool:
         line.kind in _HEADLINE_KINDS
         and MIN_TITLE_UNITS <= line.units <= MAX_TITLE_UNITS
         and not text.endswith((":", "."))
-        and not any(separator in text for separator in _CRUMB_SEPARATORS)
+        and not _CRUMB_SEPARATOR.search(text)
     )
 
 
