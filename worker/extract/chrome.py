@@ -375,7 +375,9 @@ _COMMENT_STAMP = re.compile(
 )
 _STAMP_ENDS = (":", ":\n")  # "$" also matches before a final newline
 _WORD = re.compile(r"\w+")
-_TERM = re.compile(rf"\w{{{MIN_TERM_CHARS},}}")  # the words of 4+ characters (a run is taken whole)
+# The words of 4+ characters (a run is taken whole, so a match starts where a run does: the
+# look-behind rejects the positions inside a run at one character, not four).
+_TERM = re.compile(rf"(?<!\w)\w{{{MIN_TERM_CHARS},}}")
 _CJK = re.compile("[\u3040-\u9fff\uf900-\ufaff]")  # kana, CJK ideographs, compatibility ideographs
 _BRAHMIC_UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
