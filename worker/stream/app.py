@@ -111,6 +111,9 @@ def build_app(settings: Settings) -> faust.App:
 
     @app.agent(raw_topic, name="enrich-articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
+        # The previous batch's tail, acknowledged as its outputs land while this batch is
+        # processed (the core is not left idle waiting for them); at most one batch settles.
+        settling: asyncio.Future[None] | None = None
         async for events in stream.noack_take(BATCH_MAX_RECORDS, within=BATCH_WAIT_S):
             batch = [received_from(event) for event in events]
             # The whole batch goes to the core at once (it keeps a window of them queued for
@@ -128,7 +131,7 @@ def build_app(settings: Settings) -> faust.App:
                     pending.append((event, delivery))
                     # Acknowledge, in order, what is already on the broker: a stop or a
                     # rebalance then abandons only undelivered records, not the whole batch.
-                    while pending and pending[0][1].done():
+                    while pending and pending[0][1].done() and _settled(settling):
                         delivered, done = pending.popleft()
                         await done
                         await stream.ack(delivered)
@@ -137,9 +140,9 @@ def build_app(settings: Settings) -> faust.App:
             finally:
                 for answer in answers:
                     answer.cancel()  # stopping mid-batch: the rest is abandoned, not committed
-            for event, delivery in pending:
-                await delivery
-                await stream.ack(event)
+            if settling is not None:
+                await settling
+            settling = asyncio.ensure_future(_acknowledge(stream, pending))
 
     progress = {"consumed": 0}
 
@@ -158,6 +161,19 @@ def build_app(settings: Settings) -> faust.App:
         )
 
     return app
+
+
+def _settled(settling: "asyncio.Future[None] | None") -> bool:
+    return settling is None or settling.done()
+
+
+async def _acknowledge(
+    stream: faust.StreamT[bytes], pending: deque[tuple[EventT[Any, Any], "asyncio.Future[None]"]]
+) -> None:
+    """Acknowledge, in order, each event once its output is on the broker."""
+    for event, delivery in pending:
+        await delivery
+        await stream.ack(event)
 
 
 def _high_water(app: faust.App, topic: str, partition: int) -> int | None:
