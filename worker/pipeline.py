@@ -15,7 +15,7 @@ from typing import Any
 from worker import PIPELINE_VERSION
 from worker.extract.chrome import strip_chrome
 from worker.extract.dateline import split_dateline
-from worker.extract.html import extract_main_text, parse_html
+from worker.extract.html import Landmarks, extract_main_text, find_landmarks, parse_html
 from worker.extract.language import Backend, detect_language
 from worker.extract.main_text import MainText
 from worker.extract.pubdate import find_published_date
@@ -138,7 +138,8 @@ def enrich_article(
 ) -> dict[str, Any]:
     with _stage(Stage.MAIN_TEXT, timings):
         tree = parse_html(raw.html) if raw.html and not raw.html.isspace() else None
-        main = _main_text(raw, tree)
+        landmarks = find_landmarks(tree) if tree is not None else None  # headline and date
+        main = _main_text(raw, tree, landmarks)
     if not main.text.strip():
         raise RecordRejected(
             ErrorCode.NO_TEXT,
@@ -153,6 +154,7 @@ def enrich_article(
         published = find_published_date(
             url=raw.url,
             tree=tree,
+            landmarks=landmarks,
             dump=raw.text if tree is None else None,
             body=body,
             fetched_at=raw.fetched_at,
@@ -191,10 +193,10 @@ def _kafka_source(origin: Origin | None) -> dict[str, Any] | None:
     return {"topic": origin.topic, "partition": origin.partition, "offset": origin.offset}
 
 
-def _main_text(raw: RawArticle, tree: Any) -> MainText:
+def _main_text(raw: RawArticle, tree: Any, landmarks: Landmarks | None) -> MainText:
     """HTML when the crawler sent it; the text dump when there is no HTML or it held no article."""
     if tree is not None:
-        from_html = extract_main_text(tree)
+        from_html = extract_main_text(tree, landmarks)
         if from_html.text.strip() or not (raw.text or "").strip():
             return from_html
     return strip_chrome(raw.text or "")

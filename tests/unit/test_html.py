@@ -230,6 +230,23 @@ def test_og_title_is_used_when_there_is_no_h1() -> None:
     assert title == "Pier to be rebuilt, board decides"
 
 
+def test_og_title_is_matched_exactly_as_a_css_query_would() -> None:
+    head = (
+        '<meta property="OG:TITLE" content="Upper-case key">'
+        '<meta property="og:title" content="Pier to be rebuilt, board decides">'
+    )
+    title, _, _ = extract(page(f"<div>{BODY}</div>", head=head))
+    assert title == "Pier to be rebuilt, board decides"
+
+
+def test_an_h1_matching_two_landmark_selectors_counts_once() -> None:
+    # lexbor lists <h1 itemprop="datePublished"> twice; the fifth distinct <h1> is still checked
+    logos = '<h1 itemprop="datePublished">Coast Gazette</h1>' + "<h1>Menu</h1>" * 3
+    body = f"{logos}<h1>Pier to be rebuilt</h1><div>{BODY}</div>"
+    title, _, _ = extract(page(body, head="<title>Pier to be rebuilt! | Coast Gazette</title>"))
+    assert title == "Pier to be rebuilt"
+
+
 @pytest.mark.parametrize(
     ("html", "expected"),
     [

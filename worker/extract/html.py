@@ -188,6 +188,10 @@ CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 TITLE_SEPARATORS_RE = re.compile(r"(\s+[|\-\u2013\u2014:·•»/]{1,2}\s+)")
+# Elements the headline and publication-date finders read, found by one CSS query: a query walks
+# the whole tree whatever it asks for, so the finders share this one.
+LANDMARKS = 'script[type="application/ld+json"], meta, time, [itemprop="datePublished"], h1'
+LANDMARK_KINDS = ("json-ld", "meta", "time", "datePublished", "h1")
 
 
 class Block(NamedTuple):
@@ -207,6 +211,31 @@ class Element(NamedTuple):
     tag: str
     parent: int  # index of the enclosing block-level element, -1 at the top
     node: LexborNode  # for its attributes, read by the few stages that need them
+
+
+Landmarks = dict[str, list[LexborNode]]
+
+
+def find_landmarks(tree: LexborHTMLParser | None) -> Landmarks:
+    """JSON-LD scripts, metas, <time>s, datePublished items and headlines, in document order.
+
+    lexbor reports a node once per selector it matches, so an <h1 itemprop="datePublished">
+    is listed twice.
+    """
+    found: Landmarks = {kind: [] for kind in LANDMARK_KINDS}
+    for node in tree.css(LANDMARKS) if tree is not None else ():
+        tag = node.tag
+        if tag == "script":
+            found["json-ld"].append(node)
+        elif tag == "meta":
+            found["meta"].append(node)
+        elif tag == "h1":
+            found["h1"].append(node)
+        elif tag == "time":
+            found["time"].append(node)
+        if node.attributes.get("itemprop") == "datePublished":
+            found["datePublished"].append(node)
+    return found
 
 
 def parse_html(html: str) -> LexborHTMLParser:
@@ -300,9 +329,12 @@ def limit_attributes(html: str) -> str:
     return "".join(pieces)
 
 
-def extract_main_text(tree: LexborHTMLParser) -> MainText:
-    """The article's title and body text; `source` names the rule that chose the body."""
-    title = find_title(tree)
+def extract_main_text(tree: LexborHTMLParser, landmarks: Landmarks | None = None) -> MainText:
+    """The article's title and body text; `source` names the rule that chose the body.
+
+    `landmarks` are the tree's (`find_landmarks`), when the caller has them already.
+    """
+    title = find_title(tree, find_landmarks(tree) if landmarks is None else landmarks)
     body = tree.body
     if body is None:
         return MainText(title=title, text="", source="empty")
@@ -800,24 +832,28 @@ def node_text(node: LexborNode | None) -> str:
     return " ".join((node.text(separator=" ") if node is not None else "").split())
 
 
-def find_title(tree: LexborHTMLParser) -> str | None:
+def find_title(tree: LexborHTMLParser, landmarks: Landmarks) -> str | None:
     """Headline: an <h1> the page title confirms, else og:title or <title> without site name.
 
     An <h1> is confirmed when it covers most of the cleaned title: a logo <h1> holding the
     site name also appears in "Headline | Site name" but is much shorter than the headline.
-    The first <h1> is looked up alone (the search stops there): it is usually the headline, and
-    only when it is not are the others collected from the whole page.
+    og:title and the <h1>s come from the page's `landmarks` (no walk of their own); only
+    <title>, near the top, is looked up.
     """
-    og = tree.css_first('meta[property="og:title"]')
+    og = next(
+        (meta for meta in landmarks["meta"] if meta.attributes.get("property") == "og:title"),
+        None,
+    )
     candidates = [
         " ".join((og.attributes.get("content") or "").split()) if og is not None else "",
         node_text(tree.css_first("title")),
     ]
     cleaned = [strip_site_name(c[:MAX_TITLE_CHARS]) for c in candidates if c]
-    first = node_text(tree.css_first("h1"))[:MAX_TITLE_CHARS]
+    h1s = list({h1.mem_id: h1 for h1 in landmarks["h1"]}.values())  # each <h1> once
+    first = node_text(h1s[0] if h1s else None)[:MAX_TITLE_CHARS]
     if first and confirms(first, cleaned):
         return first
-    headings = [node_text(h1)[:MAX_TITLE_CHARS] for h1 in tree.css("h1")[:MAX_H1_CHECKED]]
+    headings = [node_text(h1)[:MAX_TITLE_CHARS] for h1 in h1s[:MAX_H1_CHECKED]]
     headings = [h for h in headings if h]
     for heading in headings:
         if confirms(heading, cleaned):

@@ -21,6 +21,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from worker.extract.calendar import month_number
+from worker.extract.html import Landmarks, find_landmarks
 
 # --- bounds and budgets (the only tunables) ---------------------------------------------------
 MIN_DATE = datetime.date(1995, 1, 1)  # dated news pages on the web start in the mid-1990s
@@ -70,6 +71,7 @@ class _Page:
         *,
         url: str,
         tree: LexborHTMLParser | None,
+        landmarks: Landmarks | None,
         dump: str | None,
         body: str,
         latest: datetime.date,
@@ -78,6 +80,7 @@ class _Page:
     ) -> None:
         self.url = url
         self.tree = tree
+        self.given_landmarks = landmarks
         self.dump = None if dump is None else dump[:MAX_TEXT_CHARS]
         self.body = body[:MAX_TEXT_CHARS]
         self.latest = latest
@@ -86,25 +89,10 @@ class _Page:
         self.day_first = not _declares_month_first(tree)
 
     @cached_property
-    def landmarks(self) -> dict[str, list[LexborNode]]:
-        """JSON-LD scripts, metas, <time>s, datePublished items and headlines, in one tree walk.
-
-        A CSS query costs a walk over the whole tree whatever it asks for, so the finders share
-        this one instead of walking five times.
-        """
-        found: dict[str, list[LexborNode]] = {kind: [] for kind in _LANDMARK_KINDS}
-        for node in self.tree.css(_LANDMARKS) if self.tree is not None else ():
-            if node.tag == "script":
-                found["json-ld"].append(node)
-            elif node.tag == "meta":
-                found["meta"].append(node)
-            elif node.tag == "h1":
-                found["h1"].append(node)
-            if node.tag == "time":
-                found["time"].append(node)
-            if node.attributes.get("itemprop") == "datePublished":
-                found["datePublished"].append(node)
-        return found
+    def landmarks(self) -> Landmarks:
+        """JSON-LD scripts, metas, <time>s, datePublished items and headlines, in one tree walk
+        shared by the finders (and with the headline finder, when the caller passed them)."""
+        return find_landmarks(self.tree) if self.given_landmarks is None else self.given_landmarks
 
     @cached_property
     def json_ld_dates(self) -> dict[str, list[str]]:
@@ -419,8 +407,6 @@ def _has_chrome_token(node: LexborNode) -> bool:
 
 # --- finders: structured data -------------------------------------------------------------------
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
-_LANDMARKS = 'script[type="application/ld+json"], meta, time, [itemprop="datePublished"], h1'
-_LANDMARK_KINDS = ("json-ld", "meta", "time", "datePublished", "h1")
 _JSON_LD_KEYS = ("datePublished", "dateModified")
 _JSON_LD_DATE = re.compile(r'"(datePublished|dateModified)"\s{0,3}:\s{0,3}"([^"]{4,40})"')
 
@@ -961,6 +947,7 @@ def find_published_date(
     *,
     url: str,
     tree: LexborHTMLParser | None,
+    landmarks: Landmarks | None = None,
     dump: str | None,
     body: str,
     fetched_at: datetime.datetime | None,
@@ -968,7 +955,8 @@ def find_published_date(
 ) -> PublishedDate | None:
     """The article's original publication day, or None when the page gives no trustworthy date.
 
-    `tree` is read, never changed. Dates after the crawl (in the easternmost time zone) are
+    `tree` is read, never changed; `landmarks` are its `find_landmarks`, when the caller has
+    them already. Dates after the crawl (in the easternmost time zone) are
     rejected; without `fetched_at`, tomorrow is the bound and a year-less dateline date needs a
     year in the URL. Never raises: a broken page must not stop
     the stream, it just gets no date.
@@ -978,6 +966,7 @@ def find_published_date(
         page = _Page(
             url=url,
             tree=tree,
+            landmarks=landmarks,
             dump=dump,
             body=body,
             latest=crawl_day or datetime.date.today() + datetime.timedelta(days=1),
