@@ -2,13 +2,20 @@
 
 import datetime
 import json
+import re
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from bench import corpora
 from worker.extract.pubdate import (
+    _DATE_IN_TEXT,
     PublishedDate,
+    _date_matches,
     dates_in_text,
     find_published_date,
     parse_machine_date,
@@ -93,6 +100,25 @@ def test_machine_date_keeps_the_day_as_written() -> None:
 def test_dates_in_long_text_in_reading_order() -> None:
     text = "x" * 500 + " on 6 July 2018 and later 2019-01-02 " + "y" * 500
     assert list(dates_in_text(text, day_first=True)) == [D(2018, 7, 6), D(2019, 1, 2)]
+
+
+# Pieces of dates and of the text around them, shuffled into short texts.
+DATE_PIECES = st.sampled_from(
+    [*"0123456789 .-/,:年月日년월일º²٣_\u00a0\nxä", "2019", "1999", "20", "de ", "July ", "6th"]
+)
+
+
+@given(st.lists(DATE_PIECES, max_size=30).map("".join))
+def test_date_matches_are_those_of_the_pattern_tried_everywhere(text: str) -> None:
+    def spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, Any]]]:
+        return [(match.span(), match.groupdict()) for match in matches]
+
+    assert spans(_date_matches(text)) == spans(_DATE_IN_TEXT.finditer(text))
+
+
+def test_month_first_date_right_after_a_number() -> None:
+    text = "Page 12 March 3, 2024 and 2019/5/6"
+    assert [m.group() for m in _date_matches(text)] == ["March 3, 2024", "2019/5/6"]
 
 
 # --- structured data -----------------------------------------------------------------------------
