@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from bench import corpora
 from bench.quality_dateline import lookalike_cases
-from worker.extract.dateline import Dateline, split_dateline
+from worker.extract.dateline import _HEAD_RE, _SEPARATOR_AHEAD_RE, Dateline, split_dateline
 
 # (text, location, agency, date_text, body after removal): invented sentences, one per style.
 STYLES = [
@@ -410,3 +410,20 @@ def test_tass_style_slashed_agency_after_the_date(body, location, agency, date_t
     assert dateline is not None
     assert (dateline.location, dateline.agency, dateline.date_text) == (location, agency, date_text)
     assert rest.startswith(body[len(dateline.raw) :]) and not rest.startswith("/")
+
+
+HEAD_PIECES = st.sampled_from(
+    [*"aB \n\t-\u2013\u2014:)/(.,\u00a0", "LONDON", "(Reuters) ", "y" * 60]
+)
+
+
+@given(st.lists(HEAD_PIECES, max_size=40).map("".join))
+def test_lines_without_a_separator_mark_ahead_have_no_head(text: str) -> None:
+    if _SEPARATOR_AHEAD_RE.match(text) is None:
+        assert _HEAD_RE.match(text) is None
+
+
+def test_a_separator_after_long_spaces_is_still_ahead() -> None:
+    text = "y" * 120 + " " * 5 + "- the story"
+    assert _HEAD_RE.match(text) is not None
+    assert _SEPARATOR_AHEAD_RE.match(text) is not None

@@ -167,6 +167,13 @@ _HEAD_RE = re.compile(
     r"|(?<=/)\.[^\S\n]+"
     r"|(?<=\))[^\S\n]+)"
 )
+# A mark some separator of _HEAD_RE needs (a dash, colon, ")" or "/" before it) on the head's
+# line: within MAX_HEAD_CHARS + 1 characters, or after spaces that follow them. Lines without
+# one (most prose) skip _HEAD_RE, whose lazy head tries nine separators at each character.
+_SEPARATOR_AHEAD_RE = re.compile(
+    rf"[^\n\-\u2013\u2014:)/]{{0,{MAX_HEAD_CHARS + 1}}}+[\-\u2013\u2014:)/]"
+    rf"|[^\n]{{{MAX_HEAD_CHARS}}}[^\S\n]*+[\-\u2013\u2014]"
+)
 # Junk a wire system left before the dateline ("****", "c    ") and bullet marks.
 _JUNK_RE = re.compile(r"(?:\*+|[•·>]+|[a-z0-9](?=[^\S\n]{2,}))?[^\S\n]*")
 # An agency opening the line: "(ANSA) - ROMA, 29 APR - ".
@@ -293,6 +300,8 @@ def _parse_dateline(text: str) -> Dateline | None:
         if leading_agency is None:
             return None
         position = leading.end()
+    if _SEPARATOR_AHEAD_RE.match(text, position) is None:
+        return None
     match = _HEAD_RE.match(text, position)
     if match is None:
         return None
