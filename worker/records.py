@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import orjson
 
@@ -110,7 +110,7 @@ def _decode_slowly(value: bytes) -> Any:
 def _validate(fields: dict[str, Any]) -> RawArticle:
     url = _required_string(fields, "url")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _valid_port(parts):
         raise RecordRejected(
             ErrorCode.BAD_URL, Stage.VALIDATE, f"url is not an absolute http(s) URL: {url[:200]!r}"
         )
@@ -136,6 +136,15 @@ def _validate(fields: dict[str, Any]) -> RawArticle:
         id=record_id,
         site=_optional_string(fields, "site"),
     )
+
+
+def _valid_port(parts: SplitResult) -> bool:
+    """urlsplit accepts "host:07:00Z"; reading its port raises, so the id could not be made."""
+    try:
+        parts.port  # noqa: B018 - the property validates
+    except ValueError:
+        return False
+    return True
 
 
 def _blank(value: str | None) -> bool:

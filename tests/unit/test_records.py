@@ -46,6 +46,9 @@ def rejected_code(value: bytes | None) -> ErrorCode:
         (b'{"url": "ftp://a.example/x", "text": "words"}', ErrorCode.BAD_URL),
         (b'{"url": "/relative/path", "text": "words"}', ErrorCode.BAD_URL),
         (b'{"url": "https:///no-host", "text": "words"}', ErrorCode.BAD_URL),
+        # Regression: a port that is no number made the id step raise instead of dead-lettering.
+        (b'{"url": "https://a.example2024-12-10T07:00:00Z", "text": "w"}', ErrorCode.BAD_URL),
+        (b'{"url": "https://a.example:99999/x", "text": "words"}', ErrorCode.BAD_URL),
         (
             b'{"url": "https://a.example/x", "text": "w", "fetched_at": "yesterday"}',
             ErrorCode.BAD_TIMESTAMP,
