@@ -8,7 +8,6 @@ A fresh broker per configuration keeps memory-only Tansu from holding every earl
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from bench.throughput_measure import (
     wait_committed,
 )
 from worker.stream.broker import EmbeddedBroker, free_port
+from worker.stream.worker_process import stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 PARTITIONS = 4
@@ -131,7 +131,7 @@ async def run_stream(
         finally:
             sampler.stop()
             for consumer in consumers:
-                _stop(consumer)
+                stop_process(consumer, STOP_TIMEOUT_S)
         everything = await read_outputs(
             broker.bootstrap, [ENRICHED, DEAD_LETTER], total, DONE_TIMEOUT_S
         )
@@ -204,13 +204,3 @@ def _start(command: Command, broker_url: str, log_path: Path) -> subprocess.Pope
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)},
         )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

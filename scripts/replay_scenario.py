@@ -9,7 +9,6 @@ for byte; the worker restarted with the default limit (the fix) and the too_larg
 redriven until they come out enriched. Exits 0 only if every check holds.
 """
 
-import signal
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 from worker.stream.broker import free_port
+from worker.stream.worker_process import stop_process
 
 FEED_RECORDS = 2000
 LOW_LIMIT = "65536"  # what scripts/sample_feed.py sizes its oversized pages against
@@ -49,12 +49,7 @@ def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(STOP_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process, STOP_S)
 
 
 def count(broker: list[str], topic: str) -> int:

@@ -59,17 +59,21 @@ class WorkerProcess:
         return self._process is not None and self._process.poll() is None
 
     def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> int:
-        """SIGTERM, then wait; kill if it overstays. Returns the exit code."""
         assert self._process is not None
-        if self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                return self._process.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-        return self._process.wait()
+        return stop_process(self._process, timeout_s)
 
     def kill(self) -> None:
         assert self._process is not None
         self._process.kill()
         self._process.wait()
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = STOP_TIMEOUT_S) -> int:
+    """SIGTERM, then wait; kill if it overstays. Returns the exit code."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return process.wait()
