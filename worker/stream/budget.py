@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 from worker.failures import ErrorCode, RecordRejected, Stage
 from worker.pipeline import Outcome, PipelineOptions, dead_letter, process
 from worker.records import Received
+from worker.stream.heap import map_large_buffers
 
 log = logging.getLogger(__name__)
 
@@ -292,6 +293,7 @@ def serve_core(
     # Ctrl-C reaches the whole process group; the child ends when the parent closes the socket.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent_pid)
+    map_large_buffers()
     core(WARM_UP, options)
     stream = connection.makefile("rwb")
     try:
