@@ -66,11 +66,21 @@ STREAM_CONFIGS = (
     StreamConfig(
         "worker-rs-x2", "3x2. two workers, langdetect-rs", worker_command("langdetect-rs"), 2
     ),
+    StreamConfig(
+        "worker-rs-pool", "3c. one worker, 2 core processes", worker_command("langdetect-rs", 2), 1
+    ),
     StreamConfig("worker-plain", "3p. full worker, langdetect", worker_command("langdetect"), 1),
     StreamConfig(
         "worker-rs-text",
         "3t. full worker, rs, text dumps",
         worker_command("langdetect-rs"),
+        1,
+        True,
+    ),
+    StreamConfig(
+        "worker-rs-pool-text",
+        "3ct. one worker, 2 core processes, text",
+        worker_command("langdetect-rs", 2),
         1,
         True,
     ),

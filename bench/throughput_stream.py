@@ -91,9 +91,12 @@ def faust_inline_command(broker_url: str, web_port: int) -> list[str]:
     return ["-m", "bench.throughput_shell", "inline", *_worker_args(broker_url, web_port)]
 
 
-def worker_command(backend: str) -> Command:
+def worker_command(backend: str, core_processes: int = 1) -> Command:
     def command(broker_url: str, web_port: int) -> list[str]:
-        return ["-m", "worker", *_worker_args(broker_url, web_port), "--language-backend", backend]
+        return [
+            *("-m", "worker", *_worker_args(broker_url, web_port)),
+            *("--language-backend", backend, "--core-processes", str(core_processes)),
+        ]
 
     return command
 

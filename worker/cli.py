@@ -48,6 +48,11 @@ def _add_stream_flags(parser: argparse.ArgumentParser) -> None:
         type=float,
         help="a record not enriched within this many seconds is dead-lettered (default 5)",
     )
+    parser.add_argument(
+        "--core-processes",
+        type=int,
+        help="processes enriching this worker's records, one per core to use (default 1)",
+    )
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     parser.add_argument("--log-format", choices=["text", "json"], help="json: one object per line")
     _add_security_flags(parser)
@@ -104,6 +109,7 @@ SETTINGS_FLAGS = (
     "web_host",
     "web_port",
     "record_timeout_s",
+    "core_processes",
     "log_level",
     "log_format",
     "max_record_bytes",

@@ -18,6 +18,8 @@ ENV_PREFIX = "ARTICLE_WORKER_"
 DEFAULT_RECORD_TIMEOUT_S = 5.0
 # Past this a record holds its partition (and the lag behind it) for minutes.
 MAX_RECORD_TIMEOUT_S = 300.0
+# More core processes than this is a typo: scale further with worker processes and partitions.
+MAX_CORE_PROCESSES = 64
 # The TOML file's path; a variable of its own because it says where settings are, not one of them.
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
 # Printed instead of a secret's value: says it is set without saying anything about it.
@@ -57,6 +59,9 @@ class Settings:
     session_timeout_s: float = 10.0
     # Most articles take milliseconds; the slowest real pages we measured take about a second.
     record_timeout_s: float = DEFAULT_RECORD_TIMEOUT_S
+    # Processes running the core for this worker: one per core it may use (a partition's
+    # records still come out in order). Each holds its own language models (~100 MB).
+    core_processes: int = 1
     log_level: str = "info"
     log_format: LogFormat = "text"  # or "json": one object per line, for log shippers
     # Real clusters: how to reach the brokers. The password comes from the environment or the
@@ -209,6 +214,8 @@ def _validate(settings: Settings) -> None:
         )
     if settings.partitions < 1:
         raise SettingsError("partitions must be at least 1")
+    if not 1 <= settings.core_processes <= MAX_CORE_PROCESSES:
+        raise SettingsError(f"core_processes must be between 1 and {MAX_CORE_PROCESSES}")
     if not 0 < settings.web_port < 65536:
         raise SettingsError(f"web_port {settings.web_port} is not a TCP port")
     if settings.max_record_bytes < 1024:

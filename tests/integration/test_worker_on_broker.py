@@ -44,10 +44,11 @@ async def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int,
         await consumer.stop()
 
 
+@pytest.mark.parametrize("core_processes", [1, 2])
 async def test_every_record_comes_out_once_and_offsets_follow(
-    broker, topics, start_worker, seed_case, enriched_schema, dead_letter_schema
+    broker, topics, start_worker, seed_case, enriched_schema, dead_letter_schema, core_processes
 ) -> None:
-    worker = start_worker()
+    worker = start_worker(["--core-processes", str(core_processes)])
     bad = bad_payloads(DEFAULT_MAX_RECORD_BYTES)
     bad.append(("too_large", RawMessage(SIX_MB_TEXT, b"bad-six-mb")))
     before = [

@@ -20,7 +20,7 @@ from faust.types import TP, EventT
 from worker.pipeline import DeadLetter, Outcome
 from worker.records import Headers, KafkaOrigin, Received
 from worker.settings import Settings
-from worker.stream.budget import BudgetedCore
+from worker.stream.core_pool import CorePool
 from worker.stream.credentials import broker_credentials
 from worker.stream.metrics import WorkerMetrics
 from worker.stream.publish import OutputTopics, deliver
@@ -84,8 +84,8 @@ def build_app(settings: Settings) -> faust.App:
         dead_letter=settings.dead_letter_topic,
         by_language=settings.route_by_language,
     )
-    # Off the event loop and stopped when over budget; its process ends with the worker's.
-    core = BudgetedCore(settings.pipeline, settings.record_timeout_s)
+    # Off the event loop and stopped when over budget; its processes end with the worker's.
+    core = CorePool(settings.pipeline, settings.record_timeout_s, settings.core_processes)
     metrics = WorkerMetrics()
     high_water = partial(_high_water, app)
     metrics.watch_lag(high_water)
