@@ -34,10 +34,12 @@ MAX_REQUEST_BYTES = 64 * 1024 * 1024
 REQUEST_SIZE_SLACK = 2
 # A batch shares its sends (aiokafka packs them into few requests) and its acks; the wait only
 # bounds how long a trickle of records is held. faust reads ahead at most STREAM_BUFFER_RECORDS
-# more (its default, 4096, is 650 MB of 160 KB pages). Peak RSS of the worker and its core's
-# process, bench/throughput.py on 20,000 records: 301 MiB at 1,000, 269 at 400, same records/s.
-BATCH_MAX_RECORDS = 200
-STREAM_BUFFER_RECORDS = 400
+# more (its default, 4096, is 650 MB of 160 KB pages); too few, and it pauses fetching so often
+# that the next batch is not ready in time. bench/throughput.py, 20,000 records, one worker with
+# two core processes (batch/buffer: articles/s, peak RSS): 200/400: 490/s, 296 MiB; 200/1000:
+# 560/s, 318 MiB; 100/700: 608/s, 300 MiB.
+BATCH_MAX_RECORDS = 100
+STREAM_BUFFER_RECORDS = 700
 BATCH_WAIT_S = 0.05
 # faust's 16 KB producer batch holds three 5 KB records: a batch of sends then waits in turn for
 # room (measured: 8 tries per record). 1 MiB lets one request carry a partition's share.
@@ -111,38 +113,55 @@ def build_app(settings: Settings) -> faust.App:
 
     @app.agent(raw_topic, name="enrich-articles")
     async def enrich_articles(stream: faust.StreamT[bytes]) -> None:
+        # faust fills the next batch only while the agent is not inside the previous one (and
+        # pays its per-event cost doing so): asking for it in a task of its own lets it fill
+        # while this batch is processed, instead of the core waiting for it (~a fifth of the
+        # time on text dumps).
+        batches = stream.noack_take(BATCH_MAX_RECORDS, within=BATCH_WAIT_S).__aiter__()
+        upcoming: asyncio.Future[list[EventT[Any, Any]]] = asyncio.ensure_future(
+            batches.__anext__()
+        )
         # The previous batch's tail, acknowledged as its outputs land while this batch is
         # processed (the core is not left idle waiting for them); at most one batch settles.
         settling: asyncio.Future[None] | None = None
-        async for events in stream.noack_take(BATCH_MAX_RECORDS, within=BATCH_WAIT_S):
-            batch = [received_from(event) for event in events]
-            # The whole batch goes to the core at once (it keeps a window of them queued for
-            # its process); answers come back in order.
-            answers = [asyncio.ensure_future(core.process(received)) for received in batch]
-            pending: deque[tuple[EventT[Any, Any], asyncio.Future[None]]] = deque()
-            try:
-                answered = time.perf_counter()
-                for event, received, answer in zip(events, batch, answers, strict=True):
-                    outcome = await answer
-                    # The time this record held up the stream: from the previous answer to its own.
-                    now = time.perf_counter()
-                    process_s, answered = now - answered, now
-                    delivery = asyncio.ensure_future(publish(received, outcome, process_s))
-                    pending.append((event, delivery))
-                    # Acknowledge, in order, what is already on the broker: a stop or a
-                    # rebalance then abandons only undelivered records, not the whole batch.
-                    while pending and pending[0][1].done() and _settled(settling):
-                        delivered, done = pending.popleft()
-                        await done
-                        await stream.ack(delivered)
-                    # Heartbeats, fetches and acks run between records, not once per batch.
-                    await asyncio.sleep(0)
-            finally:
-                for answer in answers:
-                    answer.cancel()  # stopping mid-batch: the rest is abandoned, not committed
-            if settling is not None:
-                await settling
-            settling = asyncio.ensure_future(_acknowledge(stream, pending))
+        try:
+            while True:
+                try:
+                    events = await upcoming
+                except StopAsyncIteration:
+                    break
+                batch = [received_from(event) for event in events]
+                # The whole batch goes to the core at once (it keeps a window of them queued
+                # for its processes); answers come back in order.
+                answers = [asyncio.ensure_future(core.process(received)) for received in batch]
+                upcoming = asyncio.ensure_future(batches.__anext__())
+                pending: deque[tuple[EventT[Any, Any], asyncio.Future[None]]] = deque()
+                try:
+                    answered = time.perf_counter()
+                    for event, received, answer in zip(events, batch, answers, strict=True):
+                        outcome = await answer
+                        # The time this record held up the stream: from the previous answer
+                        # to its own.
+                        now = time.perf_counter()
+                        process_s, answered = now - answered, now
+                        delivery = asyncio.ensure_future(publish(received, outcome, process_s))
+                        pending.append((event, delivery))
+                        # Acknowledge, in order, what is already on the broker: a stop or a
+                        # rebalance then abandons only undelivered records, not the batch.
+                        while pending and pending[0][1].done() and _settled(settling):
+                            delivered, done = pending.popleft()
+                            await done
+                            await stream.ack(delivered)
+                        # Heartbeats, fetches and acks run between records, not once per batch.
+                        await asyncio.sleep(0)
+                finally:
+                    for answer in answers:
+                        answer.cancel()  # stopping mid-batch: the rest is abandoned, uncommitted
+                if settling is not None:
+                    await settling
+                settling = asyncio.ensure_future(_acknowledge(stream, pending))
+        finally:
+            upcoming.cancel()  # a batch read ahead is abandoned: never acknowledged, so redelivered
 
     progress = {"consumed": 0}
 
