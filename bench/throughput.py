@@ -203,15 +203,26 @@ def print_ratios(rows: dict[str, Row]) -> None:
         "user-loop",
         10.0,
     )
+    ratio("one worker with 2 core processes / user loop", "worker-rs-pool", "user-loop", 10.0)
     ratio("two workers / one worker", "worker-rs-x2", "worker-rs", 1.7)
     # How busy the machine was: CPU per record (consumers + broker) times records per second.
     cores = len(os.sched_getaffinity(0))
-    for name, label in (("worker-rs", "one worker"), ("worker-rs-x2", "two workers")):
+    for name, label in (
+        ("worker-rs", "one worker"),
+        ("worker-rs-pool", "one worker, 2 core processes"),
+        ("worker-rs-x2", "two workers"),
+    ):
         row = rows.get(name)
         if row is not None and row.cpu_per_record_s:
             busy = row.cpu_per_record_s * row.rate
             print(f"- cores busy with {label} (its processes + broker): {busy:.2f} of {cores}")
-    for name, target in (("worker-rs", 500), ("worker-rs-text", 1500)):
+    targets = (
+        ("worker-rs", 500),
+        ("worker-rs-pool", 500),
+        ("worker-rs-text", 1500),
+        ("worker-rs-pool-text", 1500),
+    )
+    for name, target in targets:
         if name in rates:
             verdict = "holds" if rates[name] >= target else "MISSED"
             print(f"- {name}: {rates[name]:,.0f} articles/s (target >= {target}: {verdict})")
