@@ -13,7 +13,6 @@ from worker.settings import Settings
 from worker.stream.app import build_app
 from worker.stream.broker import EmbeddedBroker
 from worker.stream.broker_wait import wait_for_broker
-from worker.stream.heap import map_large_buffers
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +20,6 @@ log = logging.getLogger(__name__)
 def run_worker(settings: Settings) -> None:
     """Blocks until SIGINT/SIGTERM; faust commits what is done on the way out."""
     signal.signal(signal.SIGTERM, _stop_before_faust)
-    map_large_buffers()
     broker: EmbeddedBroker | None = None
     if settings.broker is None:
         broker = EmbeddedBroker()
