@@ -12,9 +12,12 @@ Run as a process by the throughput benchmark: `python -m bench.throughput_shell 
 """
 
 import argparse
+import inspect
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import faust
 
@@ -23,7 +26,7 @@ from worker.cli import main as worker_main
 from worker.pipeline import Enriched, PipelineOptions
 from worker.records import Received
 from worker.settings import Settings
-from worker.stream.budget import BudgetedCore
+from worker.stream.core_pool import CorePool
 
 
 def forward(received: Received, options: PipelineOptions) -> Enriched:
@@ -32,13 +35,21 @@ def forward(received: Received, options: PipelineOptions) -> Enriched:
 
 
 class InlineForwarder:
-    """Stands in for `BudgetedCore`: same call, no child process."""
+    """Stands in for `CorePool`: same call, no child process."""
 
-    def __init__(self, options: PipelineOptions, budget_s: float) -> None:
+    def __init__(self, options: PipelineOptions, budget_s: float, size: int) -> None:
         self.options = options
 
     async def process(self, received: Received) -> Enriched:
         return forward(received, self.options)
+
+
+def use_core(factory: Callable[[PipelineOptions, float, int], Any]) -> None:
+    """Build the worker's app with `factory` in place of `CorePool`. Fails loudly when the app
+    no longer builds its core from that name: the tuned rows once ran the real core unnoticed."""
+    if "CorePool(" not in inspect.getsource(worker.stream.app.build_app):
+        raise RuntimeError("worker.stream.app.build_app no longer builds its core with CorePool")
+    worker.stream.app.CorePool = factory
 
 
 def run_default(broker: str, source: str, target: str, group: str, web_port: int) -> None:
@@ -73,14 +84,14 @@ def run_default(broker: str, source: str, target: str, group: str, web_port: int
 def main() -> None:
     mode, rest = sys.argv[1], sys.argv[2:]
     if mode == "inline":
-        worker.stream.app.BudgetedCore = InlineForwarder
+        use_core(InlineForwarder)
         sys.argv = [sys.argv[0], *rest]
         sys.exit(worker_main())
     if mode == "tuned":
         # The core's child process imports the forwarder by module name, not as __main__.
         from bench.throughput_shell import forward as importable_forward
 
-        worker.stream.app.BudgetedCore = partial(BudgetedCore, core=importable_forward)
+        use_core(partial(CorePool, core=importable_forward))
         sys.argv = [sys.argv[0], *rest]
         sys.exit(worker_main())
     parser = argparse.ArgumentParser(description=__doc__)
