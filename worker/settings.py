@@ -60,7 +60,7 @@ class Settings:
     # Most articles take milliseconds; the slowest real pages we measured take about a second.
     record_timeout_s: float = DEFAULT_RECORD_TIMEOUT_S
     # Processes running the core for this worker: one per core it may use (a partition's
-    # records still come out in order). Each holds its own language models (~100 MB).
+    # records still come out in order). Each holds its own models and buffers: ~60 MB measured.
     core_processes: int = 1
     log_level: str = "info"
     log_format: LogFormat = "text"  # or "json": one object per line, for log shippers
