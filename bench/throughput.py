@@ -55,6 +55,7 @@ STREAM_CONFIGS = (
     StreamConfig("faust-default", "2a. faust passthrough, default", faust_default_command, 1),
     StreamConfig("faust-tuned", "2. faust passthrough, tuned app", faust_tuned_command, 1),
     StreamConfig("faust-inline", "2i. tuned app, core inline", faust_inline_command, 1),
+    StreamConfig("transport-text", "1t. aiokafka, text dumps", transport_command, 1, True),
     StreamConfig(
         "faust-default-text", "2at. faust default, text dumps", faust_default_command, 1, True
     ),
@@ -193,6 +194,7 @@ def print_ratios(rows: dict[str, Row]) -> None:
     ratio("3/4 full worker / core alone (langdetect-rs)", "worker-rs", "core-rs", 0.8)
     ratio("3p/4p same with plain langdetect", "worker-plain", "core-plain", 0.8)
     ratio("2/1 tuned faust passthrough / aiokafka", "faust-tuned", "transport")
+    ratio("2it/1t faust tuning alone / aiokafka, text dumps", "faust-inline-text", "transport-text")
     ratio("2/2a tuned / default faust passthrough", "faust-tuned", "faust-default", 3.0)
     ratio("2t/2at same on text dumps (~5 KB)", "faust-tuned-text", "faust-default-text", 3.0)
     ratio("2i/2a faust tuning alone (core inline)", "faust-inline", "faust-default", 3.0)
