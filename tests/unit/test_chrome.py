@@ -176,9 +176,16 @@ def test_classify_line(line: str, kind: Kind) -> None:
     assert classify_line(line).kind is kind
 
 
+def test_a_line_judged_alone_counts_its_words_whatever_its_spacing() -> None:
+    """Regression: classify_line counted spaces, as for folded lines, so "a  b" had 3 words."""
+    assert classify_line("Under  siege").units == 2.0
+
+
 def test_remembered_lines_get_the_kind_they_would_get_afresh() -> None:
     """Short lines are memoised across dumps; the memo must never change a line's kind."""
-    long_prose = "The council voted on Tuesday to extend the harbour, after a long debate. " * 3
+    long_prose = " ".join(
+        ["The council voted on Tuesday to extend the harbour, after a debate."] * 3
+    )
     lines = ["Home", "Share on WhatsApp", "Updated 03 May, 2024", "Par Claire Moreau", long_prose]
     assert len(long_prose) > chrome.MEMO_LINE_CHARS >= max(len(line) for line in lines[:-1])
     fresh = [classify_line(line) for line in lines]

@@ -624,7 +624,7 @@ def _credit_or_stamp(text: str, head: str, units: float) -> Kind | None:
 
 def classify_line(text: str) -> Line:
     """Kind of one dump line, judged on the line alone."""
-    return Line(text, *_judge_line(text))
+    return Line(text, *_judge_line(text, word_units(text)))
 
 
 def _classify_lines(lines: list[str]) -> list[Line]:
@@ -635,19 +635,22 @@ def _classify_lines(lines: list[str]) -> list[Line]:
     depends on its text alone, so it is judged once.
     """
     return [
-        Line(line, *(_remembered_line(line) if len(line) <= MEMO_LINE_CHARS else _judge_line(line)))
+        Line(
+            line, *(_remembered_line(line) if len(line) <= MEMO_LINE_CHARS else _judge_folded(line))
+        )
         for line in lines
     ]
 
 
-@lru_cache(maxsize=LINE_MEMO_SIZE)
-def _remembered_line(text: str) -> tuple[Kind, float]:
-    return _judge_line(text)
+def _judge_folded(text: str) -> tuple[Kind, float]:
+    """`_judge_line` of a line of `split_lines`, whose tokens are its spaces plus one."""
+    return _judge_line(text, _units(text, text.count(" ") + 1))
 
 
-def _judge_line(text: str) -> tuple[Kind, float]:
-    """Kind and length of a line of `split_lines` (whose tokens are its spaces plus one)."""
-    units = _units(text, text.count(" ") + 1)
+_remembered_line = lru_cache(maxsize=LINE_MEMO_SIZE)(_judge_folded)
+
+
+def _judge_line(text: str, units: float) -> tuple[Kind, float]:
     head = text[:PATTERN_WINDOW].lower()
     return _line_kind(text, head, units, _PROMO_KEYS.search(head) is not None), units
 
