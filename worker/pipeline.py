@@ -31,6 +31,7 @@ from worker.records import (
     dead_letter_headers,
     encode,
     format_timestamp,
+    is_blank,
     parse_raw_article,
 )
 
@@ -137,10 +138,10 @@ def enrich_article(
     raw: RawArticle, received: Received, options: PipelineOptions, timings: dict[str, float]
 ) -> dict[str, Any]:
     with _stage(Stage.MAIN_TEXT, timings):
-        tree = parse_html(raw.html) if raw.html and not raw.html.isspace() else None
+        tree = parse_html(raw.html) if not is_blank(raw.html) else None
         landmarks = find_landmarks(tree) if tree is not None else None  # headline and date
         main = _main_text(raw, tree, landmarks)
-    if not main.text.strip():
+    if is_blank(main.text):
         raise RecordRejected(
             ErrorCode.NO_TEXT,
             Stage.MAIN_TEXT,
@@ -197,6 +198,6 @@ def _main_text(raw: RawArticle, tree: Any, landmarks: Landmarks | None) -> MainT
     """HTML when the crawler sent it; the text dump when there is no HTML or it held no article."""
     if tree is not None:
         from_html = extract_main_text(tree, landmarks)
-        if from_html.text.strip() or not (raw.text or "").strip():
+        if not is_blank(from_html.text) or is_blank(raw.text):
             return from_html
     return strip_chrome(raw.text or "")

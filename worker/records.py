@@ -120,7 +120,7 @@ def _validate(fields: dict[str, Any]) -> RawArticle:
         raise RecordRejected(
             ErrorCode.MISSING_FIELD, Stage.VALIDATE, "the record has neither 'html' nor 'text'"
         )
-    if _blank(html) and _blank(text):
+    if is_blank(html) and is_blank(text):
         raise RecordRejected(ErrorCode.NO_TEXT, Stage.VALIDATE, "'html' and 'text' are both blank")
     headers = fields.get("headers")
     if headers is not None and not isinstance(headers, dict):
@@ -147,7 +147,8 @@ def _valid_port(parts: SplitResult) -> bool:
     return True
 
 
-def _blank(value: str | None) -> bool:
+def is_blank(value: str | None) -> bool:
+    """Empty or whitespace only; unlike `not value.strip()`, copies nothing of a long page."""
     return not value or value.isspace()
 
 
