@@ -36,8 +36,8 @@ REQUEST_SIZE_SLACK = 2
 # bounds how long a trickle of records is held. faust reads ahead at most STREAM_BUFFER_RECORDS
 # more (its default, 4096, is 650 MB of 160 KB pages); too few, and it pauses fetching so often
 # that the next batch is not ready in time. bench/throughput.py, 20,000 records, one worker with
-# two core processes (batch/buffer: articles/s, peak RSS): 200/400: 490/s, 296 MiB; 200/1000:
-# 560/s, 318 MiB; 100/700: 608/s, 300 MiB.
+# two core processes, one run each (batch/buffer: articles/s, peak RSS): 200/400: 490/s, 296 MiB;
+# 200/1000: 560/s, 318 MiB; 100/700: 608/s, 300 MiB (BENCHMARKS.md says how).
 BATCH_MAX_RECORDS = 100
 STREAM_BUFFER_RECORDS = 700
 BATCH_WAIT_S = 0.05
