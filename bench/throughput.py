@@ -230,6 +230,19 @@ def print_ratios(rows: dict[str, Row]) -> None:
             print(f"- {name}: {rates[name]:,.0f} articles/s (target >= {target}: {verdict})")
 
 
+def user_loop_row(records: list[BenchRecord]) -> Row | None:
+    """Row 5, or None with a line saying why: without it the 10x target has nothing to compare."""
+    if not user_loop_available():
+        print(
+            "row 5 (the user loop) skipped: trafilatura and htmldate are not installed; "
+            "`.venv/bin/pip install -e '.[bench]'` adds them",
+            flush=True,
+        )
+        return None
+    loop = run_user_loop(records[: min(USER_LOOP_RECORDS, len(records))])
+    return offline_row("5. user loop: trafilatura+htmldate+langdetect", loop)
+
+
 def build_records(
     count: int, html_share: float, pages_per_corpus: int | None
 ) -> tuple[list[BenchRecord], bool]:
@@ -296,9 +309,8 @@ async def run(args: argparse.Namespace) -> None:
             "core-rs-text",
             offline_row("4t. core alone, rs, text dumps", run_core(text_records, "langdetect-rs")),
         )
-    if not (args.quick or args.stream_only) and user_loop_available():
-        loop = run_user_loop(records[: min(USER_LOOP_RECORDS, len(records))])
-        add("user-loop", offline_row("5. user loop: trafilatura+htmldate+langdetect", loop))
+    if not (args.quick or args.stream_only) and (loop := user_loop_row(records)) is not None:
+        add("user-loop", loop)
     print()
     print_table(list(rows.values()))
     print_ratios(rows)
