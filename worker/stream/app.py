@@ -34,12 +34,12 @@ MAX_REQUEST_BYTES = 64 * 1024 * 1024
 REQUEST_SIZE_SLACK = 2
 # A batch shares its sends (aiokafka packs them into few requests) and its acks; the wait only
 # bounds how long a trickle of records is held. faust reads ahead at most STREAM_BUFFER_RECORDS
-# more (its default, 4096, is 650 MB of 160 KB pages); too few, and it pauses fetching so often
-# that the next batch is not ready in time. bench/throughput.py, 20,000 records, one worker with
-# two core processes, one run each (batch/buffer: articles/s, peak RSS): 200/400: 490/s, 296 MiB;
-# 200/1000: 560/s, 318 MiB; 100/700: 608/s, 300 MiB (BENCHMARKS.md says how).
+# more (its default, 4096, is 650 MB of 160 KB pages): three batches, as the agent asks for the
+# next batch while it works on one. Against 700 (BENCHMARKS.md, "Read-ahead"), a feed of HTML
+# pages alone peaked at 303-317 MiB instead of 350-354, with articles/s within the runs' noise on
+# the mix, text dumps and two core processes.
 BATCH_MAX_RECORDS = 100
-STREAM_BUFFER_RECORDS = 700
+STREAM_BUFFER_RECORDS = 300
 BATCH_WAIT_S = 0.05
 # faust's 16 KB producer batch holds three 5 KB records: a batch of sends then waits in turn for
 # room (measured: 8 tries per record). 1 MiB lets one request carry a partition's share.
