@@ -239,7 +239,7 @@ def user_loop_row(records: list[BenchRecord]) -> Row | None:
             flush=True,
         )
         return None
-    loop = run_user_loop(records[: min(USER_LOOP_RECORDS, len(records))])
+    loop = run_user_loop(records[:USER_LOOP_RECORDS])
     return offline_row("5. user loop: trafilatura+htmldate+langdetect", loop)
 
 
